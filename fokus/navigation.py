@@ -1,0 +1,35 @@
+"""The main navigation: each role sees only the places it may use."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fokus import access
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+
+    def is_current(self, path: str) -> bool:
+        if self.url == "/":
+            return path == "/"
+        return path.startswith(self.url)
+
+
+def items_for(user) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    items = [NavItem(_("Start"), reverse("home"))]
+    if access.memberships(user):
+        items.append(NavItem(_("Projects"), reverse("project-list")))
+    if access.is_federation_admin(user):
+        items += [
+            NavItem(_("Users"), reverse("manage:user-list")),
+            NavItem(_("Agencies"), reverse("manage:agency-list")),
+            NavItem(_("Municipalities"), reverse("manage:municipality-list")),
+            NavItem(_("Access log"), reverse("manage:access-log")),
+        ]
+    return items

@@ -1,0 +1,222 @@
+"""Personas shared by every test: two federations, and one user per role.
+
+Federation A ("Förbund A") has municipalities Ekeby and Norrvik, agencies AF, FK and Ekeby's
+social services, and project "Insats A". Federation B is the outsider tenant.
+"""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from fokus.access import Role
+from fokus.models import Agency, AgencyKind, Federation, Membership, Municipality, Project, User
+
+PASSWORD = "Testlosen-2026!"
+
+
+def make_user(federation, email, name, *roles):
+    user = User.objects.create_user(
+        email, PASSWORD, full_name=name, federation=federation
+    )
+    for role, context in roles:
+        Membership.objects.create(
+            user=user,
+            federation=federation,
+            role=role,
+            project=context.get("project"),
+            agency=context.get("agency"),
+            is_substitute=context.get("substitute", False),
+        )
+    return user
+
+
+@pytest.fixture
+def fed_a(db):
+    return Federation.objects.create(name="Förbund A", slug="a", contact_email="a@forbund.example")
+
+
+@pytest.fixture
+def fed_b(db):
+    return Federation.objects.create(name="Förbund B", slug="b")
+
+
+@pytest.fixture
+def municipality_a(fed_a):
+    return Municipality.objects.create(federation=fed_a, name="Ekeby", code="9901")
+
+
+@pytest.fixture
+def municipality_a2(fed_a):
+    return Municipality.objects.create(federation=fed_a, name="Norrvik", code="9902")
+
+
+@pytest.fixture
+def agency_af(fed_a):
+    return Agency.objects.create(
+        federation=fed_a, kind=AgencyKind.EMPLOYMENT_SERVICE, name="Arbetsförmedlingen"
+    )
+
+
+@pytest.fixture
+def agency_fk(fed_a):
+    return Agency.objects.create(
+        federation=fed_a, kind=AgencyKind.SOCIAL_INSURANCE, name="Försäkringskassan"
+    )
+
+
+@pytest.fixture
+def agency_soc(fed_a, municipality_a):
+    return Agency.objects.create(
+        federation=fed_a,
+        kind=AgencyKind.SOCIAL_SERVICES,
+        name="Ekeby socialtjänst",
+        municipality=municipality_a,
+    )
+
+
+@pytest.fixture
+def project_a(fed_a, municipality_a, municipality_a2):
+    project = Project.objects.create(
+        federation=fed_a,
+        name="Insats A",
+        owner="Ekeby kommun",
+        start_date=date(2026, 1, 1),
+        end_date=date(2027, 12, 31),
+    )
+    project.municipalities.set([municipality_a, municipality_a2])
+    return project
+
+
+@pytest.fixture
+def project_a_other(fed_a, municipality_a):
+    """A second project of federation A in which our coordinator has no role."""
+    project = Project.objects.create(
+        federation=fed_a,
+        name="Insats A2",
+        owner="Norrvik kommun",
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+    )
+    project.municipalities.set([municipality_a])
+    return project
+
+
+@pytest.fixture
+def project_b(fed_b):
+    municipality = Municipality.objects.create(federation=fed_b, name="Västby")
+    project = Project.objects.create(
+        federation=fed_b,
+        name="Insats B",
+        owner="Västby kommun",
+        start_date=date(2026, 1, 1),
+        end_date=date(2027, 12, 31),
+    )
+    project.municipalities.set([municipality])
+    return project
+
+
+@pytest.fixture
+def agency_b(fed_b):
+    return Agency.objects.create(
+        federation=fed_b, kind=AgencyKind.EMPLOYMENT_SERVICE, name="Arbetsförmedlingen B"
+    )
+
+
+@pytest.fixture
+def coordinator(fed_a, project_a):
+    return make_user(
+        fed_a, "koordinator@a.example", "Kim Koordinator", (Role.COORDINATOR, {"project": project_a})
+    )
+
+
+@pytest.fixture
+def case_officer_a(fed_a, agency_af):
+    return make_user(
+        fed_a, "handlaggare.af@a.example", "Hanna Handläggare", (Role.CASE_OFFICER, {"agency": agency_af})
+    )
+
+
+@pytest.fixture
+def case_officer_b(fed_a, agency_fk):
+    return make_user(
+        fed_a, "handlaggare.fk@a.example", "Filip Försäkring", (Role.CASE_OFFICER, {"agency": agency_fk})
+    )
+
+
+@pytest.fixture
+def case_group_member(fed_a, project_a, agency_soc):
+    return make_user(
+        fed_a,
+        "arendegrupp@a.example",
+        "Siv Samverkan",
+        (Role.CASE_GROUP_MEMBER, {"project": project_a, "agency": agency_soc}),
+    )
+
+
+@pytest.fixture
+def federation_staff(fed_a):
+    return make_user(fed_a, "kansli@a.example", "Frida Förbund", (Role.FEDERATION_STAFF, {}))
+
+
+@pytest.fixture
+def federation_admin(fed_a):
+    return make_user(fed_a, "admin@a.example", "Ada Admin", (Role.FEDERATION_ADMIN, {}))
+
+
+@pytest.fixture
+def no_role_user(fed_a):
+    return make_user(fed_a, "ny@a.example", "Nils Nyanställd")
+
+
+@pytest.fixture
+def outsider(fed_b, project_b):
+    """A coordinator of another federation."""
+    return make_user(
+        fed_b, "koordinator@b.example", "Olle Utanför", (Role.COORDINATOR, {"project": project_b})
+    )
+
+
+@pytest.fixture
+def outsider_admin(fed_b):
+    return make_user(fed_b, "admin@b.example", "Berit Bförbund", (Role.FEDERATION_ADMIN, {}))
+
+
+PERSONAS = [
+    "coordinator",
+    "case_officer_a",
+    "case_officer_b",
+    "case_group_member",
+    "federation_staff",
+    "federation_admin",
+    "no_role_user",
+    "outsider",
+    "outsider_admin",
+    "anonymous",
+]
+
+
+@pytest.fixture
+def persona_client(request):
+    """client_for("coordinator") → a test client logged in as that persona."""
+
+    def client_for(name: str) -> Client:
+        client = Client()
+        if name != "anonymous":
+            client.force_login(request.getfixturevalue(name))
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def admin_client_a(federation_admin):
+    client = Client()
+    client.force_login(federation_admin)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness costs seconds per test with ten personas.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
