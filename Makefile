@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
 
-.PHONY: help install run stop test lint messages system-deps
+.PHONY: help install run stop test lint messages system-deps bench
 
 help:
 	@echo "make run    set up, migrate, load demo data and serve http://127.0.0.1:8000"
@@ -74,3 +74,9 @@ messages: export DEBUG = 1
 messages: install
 	$(MANAGE) makemessages --locale sv --no-obsolete --add-location file --ignore '.venv/*' --ignore 'var/*'
 	$(MANAGE) compilemessages --locale sv --ignore '.venv/*'
+
+bench: export DEBUG = 1
+bench: export FOKUS_DATA_DIR = $(CURDIR)/var/test
+bench: install
+	$(PY) bench/pages.py
+	$(PY) -m fokus.embedded_db stop

@@ -35,8 +35,9 @@ if _database_url:
     DATABASES = {"default": database_config(_database_url)}
 else:
     DATABASES = {"default": database_config(embedded_db.ensure_running(FOKUS_DATA_DIR))}
-    # The embedded server listens on a Unix socket only; keep no idle connections to it.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # pgserver's URL names its Unix socket folder in the query string; HOST is where Django
+    # (and anyone reading the settings) looks for it. No TCP port is opened.
+    DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -209,5 +210,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

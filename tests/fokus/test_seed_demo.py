@@ -1,0 +1,49 @@
+from django.core.management import call_command
+
+from fokus.access import Role
+from fokus.demo import DEMO_PASSWORD
+from fokus.models import Agency, Federation, Membership, Municipality, Project, User
+
+
+def _counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Federation, Municipality, Agency, Project, User, Membership)
+    }
+
+
+def test_it_leaves_one_copy_when_run_twice(db, capsys):
+    call_command("seed_demo", "--force")
+    first = _counts()
+    call_command("seed_demo", "--force")
+    assert _counts() == first
+    assert first["Federation"] == 1
+    assert first["Municipality"] == 3
+    output = capsys.readouterr().out
+    assert DEMO_PASSWORD in output
+    assert "admin@demo.fokus.example" in output
+
+
+def test_it_creates_a_user_for_every_role_who_can_log_in(db):
+    call_command("seed_demo", "--force")
+    held = set(Membership.objects.values_list("role", flat=True))
+    assert held == set(Role.values)
+    for user in User.objects.all():
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.email.endswith("@demo.fokus.example")
+
+
+def test_it_gives_every_municipality_its_social_services(db):
+    call_command("seed_demo", "--force")
+    for municipality in Municipality.objects.all():
+        assert Agency.objects.filter(kind="social_services", municipality=municipality).exists()
+
+
+def test_it_refuses_to_run_in_production_without_force(db, settings):
+    import pytest
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not Federation.objects.exists()
