@@ -65,9 +65,23 @@ def populate():
     memberships = []
     for i, user in enumerate(users):
         if i % 3 == 0:
-            memberships.append(Membership(user=user, federation=federation, role=Role.CASE_OFFICER, agency=agencies[i % 60]))
+            memberships.append(
+                Membership(
+                    user=user,
+                    federation=federation,
+                    role=Role.CASE_OFFICER,
+                    agency=agencies[i % 60],
+                )
+            )
         else:
-            memberships.append(Membership(user=user, federation=federation, role=Role.COORDINATOR, project=projects[i % 25]))
+            memberships.append(
+                Membership(
+                    user=user,
+                    federation=federation,
+                    role=Role.COORDINATOR,
+                    project=projects[i % 25],
+                )
+            )
     memberships.append(Membership(user=users[1], federation=federation, role=Role.FEDERATION_ADMIN))
     Membership.objects.bulk_create(memberships)
     return users[1], projects[0]

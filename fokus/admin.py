@@ -47,3 +47,12 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _superusers_only(request) -> bool:
+    # Federation staff work in the app's own, tenant-scoped pages; the Django admin sees
+    # every tenant and is for platform superusers alone.
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superusers_only

@@ -101,7 +101,9 @@ def seed_demo() -> list[DemoLogin]:
     group_member = _user(federation, "arendegrupp", "Siv Samverkansdotter")
     _grant(group_member, Role.CASE_GROUP_MEMBER, project=project, agency=social["Ekeby"])
     substitute = _user(federation, "ersattare", "Erik Ersättarsson")
-    _grant(substitute, Role.CASE_GROUP_MEMBER, project=project, agency=social["Ekeby"], substitute=True)
+    _grant(
+        substitute, Role.CASE_GROUP_MEMBER, project=project, agency=social["Ekeby"], substitute=True
+    )
 
     return [
         DemoLogin(admin.email, admin.full_name, "förbundsadministratör"),

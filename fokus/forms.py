@@ -164,9 +164,7 @@ class MembershipForm(forms.Form):
         required=False,
         help_text=_("For case officers and ärendegrupp members: the agency they represent."),
     )
-    is_substitute = forms.BooleanField(
-        label=_("Substitute in the ärendegrupp"), required=False
-    )
+    is_substitute = forms.BooleanField(label=_("Substitute in the ärendegrupp"), required=False)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,9 +191,12 @@ class MembershipForm(forms.Form):
             cleaned["agency"] = None
         if role != Role.CASE_GROUP_MEMBER:
             cleaned["is_substitute"] = False
-        if not self.errors and Membership.objects.filter(
-            user=self.user, role=role, project=cleaned["project"], agency=cleaned["agency"]
-        ).exists():
+        if (
+            not self.errors
+            and Membership.objects.filter(
+                user=self.user, role=role, project=cleaned["project"], agency=cleaned["agency"]
+            ).exists()
+        ):
             raise forms.ValidationError(_("The user already has this role in this context."))
         return cleaned
 

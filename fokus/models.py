@@ -271,9 +271,7 @@ class Membership(models.Model):
     """One role of one user in one context (a project, an agency, or the federation itself)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    federation = models.ForeignKey(
-        Federation, on_delete=models.PROTECT, related_name="memberships"
-    )
+    federation = models.ForeignKey(Federation, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     project = models.ForeignKey(
         Project,

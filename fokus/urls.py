@@ -28,9 +28,7 @@ manage_urls = (
         path("users/new/", manage_users.user_create, name="user-create"),
         path("users/<uuid:public_id>/", manage_users.user_detail, name="user-detail"),
         path("users/<uuid:public_id>/edit/", manage_users.user_edit, name="user-edit"),
-        path(
-            "users/<uuid:public_id>/invite/", manage_users.user_invite_again, name="user-invite"
-        ),
+        path("users/<uuid:public_id>/invite/", manage_users.user_invite_again, name="user-invite"),
         path(
             "users/<uuid:public_id>/memberships/new/",
             manage_users.membership_create,

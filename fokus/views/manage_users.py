@@ -9,8 +9,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from fokus import access
 from fokus.forms import MembershipForm, UserFilterForm, UserForm
@@ -117,7 +117,9 @@ def user_invite_again(request: HttpRequest, public_id: UUID) -> HttpResponse:
         messages.error(request, _("The account is deactivated; activate it first."))
     else:
         user_send_invitation(user=user, request=request)
-        messages.success(request, _("A new invitation was sent to %(email)s.") % {"email": user.email})
+        messages.success(
+            request, _("A new invitation was sent to %(email)s.") % {"email": user.email}
+        )
     return redirect("manage:user-detail", public_id=user.public_id)
 
 

@@ -3,7 +3,12 @@
 import pytest
 from django.urls import reverse
 
-ADMIN_LINKS = ["manage:user-list", "manage:agency-list", "manage:municipality-list", "manage:access-log"]
+ADMIN_LINKS = [
+    "manage:user-list",
+    "manage:agency-list",
+    "manage:municipality-list",
+    "manage:access-log",
+]
 
 EXPECTED_NAV = {
     "coordinator": ["home", "project-list"],
