@@ -180,12 +180,12 @@ class MembershipForm(forms.Form):
         if not role:
             return cleaned
         if role in ROLE_NEEDS_PROJECT:
-            if not cleaned.get("project"):
+            if not cleaned.get("project") and "project" not in self.errors:
                 self.add_error("project", _("This role is held in a project: choose one."))
         else:
             cleaned["project"] = None
         if role in ROLE_NEEDS_AGENCY:
-            if not cleaned.get("agency"):
+            if not cleaned.get("agency") and "agency" not in self.errors:
                 self.add_error("agency", _("This role is held for an agency: choose one."))
         else:
             cleaned["agency"] = None

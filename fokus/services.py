@@ -82,12 +82,14 @@ def user_invite(*, actor: User, federation: Federation, form: ModelForm, request
 def _other_active_admins(federation_id: int, excluding: User) -> bool:
     """Whether someone else can still administer the federation. Locks the admin rows so two
     admins removing each other at the same moment cannot both succeed."""
-    admins = Membership.objects.select_for_update().filter(
-        federation_id=federation_id, role=Role.FEDERATION_ADMIN
+    # order_by() drops the model's default ordering, whose outer joins PostgreSQL cannot lock.
+    admins = (
+        Membership.objects.filter(federation_id=federation_id, role=Role.FEDERATION_ADMIN)
+        .order_by()
+        .select_related("user")
+        .select_for_update(of=("self",))
     )
-    return any(
-        m.user_id != excluding.pk and m.user.is_active for m in admins.select_related("user")
-    )
+    return any(m.user_id != excluding.pk and m.user.is_active for m in admins)
 
 
 @transaction.atomic

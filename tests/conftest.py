@@ -16,9 +16,7 @@ PASSWORD = "Testlosen-2026!"
 
 
 def make_user(federation, email, name, *roles):
-    user = User.objects.create_user(
-        email, PASSWORD, full_name=name, federation=federation
-    )
+    user = User.objects.create_user(email, PASSWORD, full_name=name, federation=federation)
     for role, context in roles:
         Membership.objects.create(
             user=user,
@@ -126,21 +124,30 @@ def agency_b(fed_b):
 @pytest.fixture
 def coordinator(fed_a, project_a):
     return make_user(
-        fed_a, "koordinator@a.example", "Kim Koordinator", (Role.COORDINATOR, {"project": project_a})
+        fed_a,
+        "koordinator@a.example",
+        "Kim Koordinator",
+        (Role.COORDINATOR, {"project": project_a}),
     )
 
 
 @pytest.fixture
 def case_officer_a(fed_a, agency_af):
     return make_user(
-        fed_a, "handlaggare.af@a.example", "Hanna Handläggare", (Role.CASE_OFFICER, {"agency": agency_af})
+        fed_a,
+        "handlaggare.af@a.example",
+        "Hanna Handläggare",
+        (Role.CASE_OFFICER, {"agency": agency_af}),
     )
 
 
 @pytest.fixture
 def case_officer_b(fed_a, agency_fk):
     return make_user(
-        fed_a, "handlaggare.fk@a.example", "Filip Försäkring", (Role.CASE_OFFICER, {"agency": agency_fk})
+        fed_a,
+        "handlaggare.fk@a.example",
+        "Filip Försäkring",
+        (Role.CASE_OFFICER, {"agency": agency_fk}),
     )
 
 

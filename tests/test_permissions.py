@@ -12,6 +12,7 @@ from tests.conftest import PERSONAS
 LOGIN = 302  # anonymous: redirected to the login page
 OK = 200
 
+
 # Every persona the same, e.g. pages open to everyone.
 def everyone(status):
     return dict.fromkeys(PERSONAS, status)

@@ -55,7 +55,9 @@ def test_it_offers_a_skip_link_as_the_first_tab_stop(page, coordinator):
         "/accessibility/",
     ],
 )
-def test_it_has_no_axe_violations_for_the_admin(page, federation_admin, project_a, path, axe_violations):
+def test_it_has_no_axe_violations_for_the_admin(
+    page, federation_admin, project_a, path, axe_violations
+):
     _log_in(page, federation_admin.email)
     page.goto(path)
     assert axe_violations(page) == []

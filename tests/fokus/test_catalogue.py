@@ -9,7 +9,7 @@ from fokus.catalogue import problems
 
 ROOT = Path(__file__).resolve().parents[2]
 
-PO = '''msgid ""
+PO = """msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=UTF-8\\n"
 "Plural-Forms: nplurals=2; plural=(n != 1);\\n"
@@ -28,7 +28,7 @@ msgid "%(n)s day"
 msgid_plural "%(n)s days"
 msgstr[0] "%(n)s dag"
 msgstr[1] ""
-'''
+"""
 
 
 def _compile(tmp_path: Path, text: str) -> tuple[Path, Path]:

@@ -66,9 +66,7 @@ def test_it_lists_users_in_constant_queries(admin_client_a, fed_a, project_a, ag
     assert _queries(admin_client_a, reverse("manage:user-list")) == few
 
 
-def test_it_shows_a_project_team_in_constant_queries(
-    admin_client_a, fed_a, project_a, agency_af
-):
+def test_it_shows_a_project_team_in_constant_queries(admin_client_a, fed_a, project_a, agency_af):
     _add_users(fed_a, project_a, agency_af, 2)
     few = _queries(admin_client_a, reverse("project-detail", args=[project_a.pk]))
     _add_users(fed_a, project_a, agency_af, 20, start=2)

@@ -17,8 +17,16 @@ ROOT = Path(__file__).resolve().parents[2]
     ("helper", "name", "value"),
     [
         (lambda: env.env_bool("DEBUG", False), "DEBUG", "maybe"),
-        (lambda: env.env_int("FOKUS_LOGIN_FAILURE_LIMIT", 5, minimum=1), "FOKUS_LOGIN_FAILURE_LIMIT", "five"),
-        (lambda: env.env_int("FOKUS_LOGIN_FAILURE_LIMIT", 5, minimum=1), "FOKUS_LOGIN_FAILURE_LIMIT", "0"),
+        (
+            lambda: env.env_int("FOKUS_LOGIN_FAILURE_LIMIT", 5, minimum=1),
+            "FOKUS_LOGIN_FAILURE_LIMIT",
+            "five",
+        ),
+        (
+            lambda: env.env_int("FOKUS_LOGIN_FAILURE_LIMIT", 5, minimum=1),
+            "FOKUS_LOGIN_FAILURE_LIMIT",
+            "0",
+        ),
         (lambda: env.env_list("ALLOWED_HOSTS", []), "ALLOWED_HOSTS", " , "),
         (lambda: env.env_path("FOKUS_DATA_DIR", Path("/tmp")), "FOKUS_DATA_DIR", "relative/dir"),
     ],
