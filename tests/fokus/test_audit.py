@@ -10,25 +10,12 @@ from django.urls import reverse
 from fokus.access import Role
 from fokus.audit import log_access
 from fokus.models import AccessAction, AccessLogEntry
+from tests.fokus.test_manage_organisation import edit_project_data
 
 
 @pytest.fixture
 def entry(federation_admin, project_a):
     return log_access(actor=federation_admin, action=AccessAction.VIEW, obj=project_a)
-
-
-def project_form(project, **changes) -> dict:
-    data = {
-        "name": project.name,
-        "owner": project.owner,
-        "description": project.description,
-        "start_date": project.start_date.isoformat(),
-        "end_date": project.end_date.isoformat(),
-        "municipalities": [m.pk for m in project.municipalities.all()],
-        "intake_mode": project.intake_mode,
-    }
-    data.update(changes)
-    return data
 
 
 # --- Append-only ---------------------------------------------------------------------------------
@@ -160,7 +147,7 @@ def test_it_keeps_the_old_and_new_project_name_with_who_changed_it(
     ProjectEvent = apps.get_model("fokus", "ProjectEvent")
     url = reverse("manage:project-edit", args=[project_a.pk])
 
-    response = admin_client_a.post(url, project_form(project_a, name="Insats Ekeby"))
+    response = admin_client_a.post(url, edit_project_data(project_a, name="Insats Ekeby"))
 
     assert response.status_code == 302
     events = list(ProjectEvent.objects.filter(pgh_obj=project_a).order_by("pgh_id"))
