@@ -97,6 +97,8 @@ class ProjectForm(_FederationForm):
             "end_date",
             "municipalities",
             "intake_mode",
+            "min_age",
+            "max_age",
         ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -126,6 +128,9 @@ class ProjectForm(_FederationForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date must be on or after the start date."))
+        low, high = cleaned.get("min_age"), cleaned.get("max_age")
+        if low is not None and high is not None and high < low:
+            self.add_error("max_age", _("The highest age must not be below the lowest."))
         return cleaned
 
 

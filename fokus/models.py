@@ -165,6 +165,12 @@ class Project(models.Model):
     intake_mode = models.CharField(
         _("intake"), max_length=10, choices=IntakeMode.choices, default=IntakeMode.COHORT
     )
+    min_age = models.PositiveSmallIntegerField(
+        _("lowest age"), default=16, help_text=_("On the start date of the person's cohort.")
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("highest age"), default=64, help_text=_("On the start date of the person's cohort.")
+    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -179,6 +185,10 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")),
                 name="project_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_age__gte=models.F("min_age")),
+                name="project_age_limits_in_order",
             ),
         ]
 

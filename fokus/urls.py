@@ -67,5 +67,7 @@ urlpatterns = [
     path("projects/", projects.project_list, name="project-list"),
     path("projects/<int:pk>/", projects.project_detail, name="project-detail"),
     path("manage/", include(manage_urls)),
+    path("", include("referrals.urls")),
+    path("", include("participants.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -20,6 +20,8 @@ def project_data(*municipalities, **changes) -> dict:
         "end_date": "2027-02-28",
         "municipalities": [m.pk for m in municipalities],
         "intake_mode": "rolling",
+        "min_age": 18,
+        "max_age": 64,
     }
     data.update(changes)
     return data
@@ -34,6 +36,8 @@ def edit_project_data(project: Project, **changes) -> dict:
         "end_date": project.end_date.isoformat(),
         "municipalities": [m.pk for m in project.municipalities.all()],
         "intake_mode": project.intake_mode,
+        "min_age": project.min_age,
+        "max_age": project.max_age,
     }
     data.update(changes)
     return data
