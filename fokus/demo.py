@@ -105,6 +105,10 @@ def seed_demo() -> list[DemoLogin]:
         substitute, Role.CASE_GROUP_MEMBER, project=project, agency=social["Ekeby"], substitute=True
     )
 
+    from referrals.demo import seed_referrals
+
+    seed_referrals(project)
+
     return [
         DemoLogin(admin.email, admin.full_name, "förbundsadministratör"),
         DemoLogin(staff.email, staff.full_name, "förbundets kansli"),

@@ -3,12 +3,26 @@ from django.core.management import call_command
 from fokus.access import Role
 from fokus.demo import DEMO_PASSWORD
 from fokus.models import Agency, Federation, Membership, Municipality, Project, User
+from participants.models import Cohort, Enrolment
+from referrals.models import CaseGroupMeeting, Consent, Referral
 
 
 def _counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Federation, Municipality, Agency, Project, User, Membership)
+        for model in (
+            Federation,
+            Municipality,
+            Agency,
+            Project,
+            User,
+            Membership,
+            Cohort,
+            CaseGroupMeeting,
+            Referral,
+            Consent,
+            Enrolment,
+        )
     }
 
 
@@ -19,6 +33,8 @@ def test_it_leaves_one_copy_when_run_twice(db, capsys):
     assert _counts() == first
     assert first["Federation"] == 1
     assert first["Municipality"] == 3
+    assert first["Cohort"] == 3
+    assert first["Referral"] == 5
     output = capsys.readouterr().out
     assert DEMO_PASSWORD in output
     assert "admin@demo.fokus.example" in output
