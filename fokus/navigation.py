@@ -6,6 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fokus import access
+from fokus.access import Role
+
+# Who works with referrals: case officers refer, coordinators and the ärendegrupp review.
+_REFERRAL_ROLES = {Role.CASE_OFFICER, Role.COORDINATOR, Role.CASE_GROUP_MEMBER}
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,8 @@ def items_for(user) -> list[NavItem]:
     items = [NavItem(_("Start"), reverse("home"))]
     if access.memberships(user):
         items.append(NavItem(_("Projects"), reverse("project-list")))
+    if access.roles(user) & _REFERRAL_ROLES:
+        items.append(NavItem(_("Referrals"), reverse("referrals:referral-list")))
     if access.is_federation_admin(user):
         items += [
             NavItem(_("Users"), reverse("manage:user-list")),
