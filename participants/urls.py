@@ -1,2 +1,15 @@
+from django.urls import path
+
+from participants import views
+
 app_name = "participants"
-urlpatterns: list = []
+urlpatterns = [
+    path("projects/<int:project_pk>/cohorts/", views.cohort_list, name="cohort-list"),
+    path("projects/<int:project_pk>/cohorts/new/", views.cohort_create, name="cohort-create"),
+    path("cohorts/<int:pk>/edit/", views.cohort_edit, name="cohort-edit"),
+    path(
+        "projects/<int:project_pk>/year-quotas/",
+        views.year_quota_edit,
+        name="year-quota-edit",
+    ),
+]

@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, render
 
 from fokus import access
 from fokus.access import Role
-from fokus.models import Membership, Project
+from fokus.models import IntakeMode, Membership, Project
+from referrals import project_access
 
 
 @login_required
@@ -36,6 +37,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (m for m in project.team if m.role == Role.CASE_GROUP_MEMBER),
         key=lambda m: (m.agency.name, m.is_substitute),
     )
+    user = request.user
+    reviewer = project_access.is_reviewer(user, project)
+    manages_cohorts = project_access.can_manage_cohorts(user, project)
     return render(
         request,
         "fokus/project_detail.html",
@@ -43,6 +47,15 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "coordinators": coordinators,
             "case_group": case_group,
-            "can_edit": access.can_manage_project_settings(request.user, project),
+            "can_edit": access.can_manage_project_settings(user, project),
+            # Links to the planning and ärendegrupp pages, each shown only to who may use it.
+            "can_see_cohorts": True,  # everyone who sees the project sees its starts
+            "can_manage_cohorts": manages_cohorts,
+            "can_edit_year_quotas": manages_cohorts and project.intake_mode == IntakeMode.ROLLING,
+            "can_see_quota_board": reviewer,
+            "can_use_meetings": reviewer,
+            "can_see_consultations": project_access.can_see_consultations(user, project),
+            "can_raise_consultation": project_access.can_raise_consultation(user, project),
+            "can_see_counts": project_access.can_see_counts(user, project),
         },
     )
