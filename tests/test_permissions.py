@@ -4,10 +4,14 @@ Objects in the URLs belong to federation A. Outsiders (federation B) must get 40
 logged-in users of A without the role 403, anonymous users a redirect to the login page.
 """
 
+from datetime import date
+
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.conftest import PERSONAS
+from referrals.models import CaseGroupMeeting, Consent, ConsentMethod, Consultation, ReferralStatus
+from tests.conftest import PERSONAS, test_personnummer
 
 LOGIN = 302  # anonymous: redirected to the login page
 OK = 200
@@ -31,6 +35,20 @@ def with_(base, **overrides):
 
 
 ALL_ROLES_SEE = with_(everyone(OK), no_role_user=403, anonymous=LOGIN)
+
+
+def in_federation_a(status):
+    """Project pages: `status` for everyone of federation A, 404 for federation B's users
+    (the project is not theirs), the login page for anonymous users."""
+    return with_(everyone(status), outsider=404, outsider_admin=404, anonymous=LOGIN)
+
+
+SHAPES = {
+    # The project's coordinators and ärendegrupp members.
+    "reviewers": with_(in_federation_a(403), coordinator=OK, case_group_member=OK),
+    # Who plans starts and places: the project's coordinators and the federation's admins.
+    "cohort_managers": with_(in_federation_a(403), coordinator=OK, federation_admin=OK),
+}
 
 # url name → (kwargs factory taking the fixtures dict, method, {persona: status})
 MATRIX = {
@@ -106,6 +124,147 @@ MATRIX = {
         admin_only(outsider_admin=404),
     ),
     "manage:access-log": (None, "get", admin_only(outsider_admin=OK)),
+    # --- Referrals: objects belong to project A; the referral is AF's (case_officer_a) ------
+    "referrals:referral-list": (
+        None,
+        "get",
+        with_(
+            everyone(OK),
+            federation_staff=403,
+            federation_admin=403,
+            no_role_user=403,
+            outsider_admin=403,
+            anonymous=LOGIN,
+        ),
+    ),
+    "referrals:referral-create": (
+        None,
+        "get",
+        with_(everyone(403), case_officer_a=OK, case_officer_b=OK, anonymous=LOGIN),
+    ),
+    "referrals:referral-detail": (
+        lambda f: {"public_id": f["submitted"].public_id},
+        "get",
+        with_(
+            everyone(404), coordinator=OK, case_officer_a=OK, case_group_member=OK, anonymous=LOGIN
+        ),
+    ),
+    "referrals:referral-edit": (
+        lambda f: {"public_id": f["draft"].public_id},
+        "get",
+        with_(everyone(404), case_officer_a=OK, anonymous=LOGIN),  # drafts are the officer's
+    ),
+    "referrals:referral-withdraw": (
+        lambda f: {"public_id": f["submitted"].public_id},
+        "post",
+        # The officer's empty form gets a 400 asking for the reason.
+        with_(
+            everyone(404),
+            case_officer_a=400,
+            coordinator=403,
+            case_group_member=403,
+            anonymous=LOGIN,
+        ),
+    ),
+    "referrals:referral-delete": (
+        lambda f: {"public_id": f["draft"].public_id},
+        "post",
+        with_(everyone(404), case_officer_a=302, anonymous=LOGIN),
+    ),
+    "referrals:consent-record": (
+        lambda f: {"public_id": f["draft"].public_id},
+        "get",
+        with_(everyone(404), case_officer_a=OK, anonymous=LOGIN),
+    ),
+    "referrals:consent-document": (
+        lambda f: {"public_id": f["submitted"].public_id},
+        "get",
+        with_(
+            everyone(404), coordinator=OK, case_officer_a=OK, case_group_member=OK, anonymous=LOGIN
+        ),
+    ),
+    "referrals:consent-withdraw": (
+        lambda f: {"public_id": f["submitted"].public_id},
+        "get",
+        with_(
+            everyone(404), coordinator=OK, case_officer_a=OK, case_group_member=403, anonymous=LOGIN
+        ),
+    ),
+    "referrals:referral-decide": (
+        lambda f: {"public_id": f["submitted"].public_id},
+        "post",
+        # Reviewers' empty form: 400 with the message. The referring officer sees it but
+        # does not decide; a user without role is stopped before the lookup.
+        with_(
+            everyone(404),
+            coordinator=400,
+            case_group_member=400,
+            case_officer_a=403,
+            no_role_user=403,
+            anonymous=LOGIN,
+        ),
+    ),
+    "referrals:referral-move": (
+        lambda f: {"public_id": f["submitted"].public_id},
+        "post",
+        with_(
+            everyone(404),
+            coordinator=400,
+            case_group_member=400,
+            case_officer_a=403,
+            no_role_user=403,
+            anonymous=LOGIN,
+        ),
+    ),
+    "referrals:quota-board": (lambda f: {"project_pk": f["project_a"].pk}, "get", "reviewers"),
+    "referrals:meeting-list": (lambda f: {"project_pk": f["project_a"].pk}, "get", "reviewers"),
+    "referrals:meeting-create": (lambda f: {"project_pk": f["project_a"].pk}, "get", "reviewers"),
+    "referrals:meeting-detail": (lambda f: {"pk": f["meeting"].pk}, "get", "reviewers"),
+    "referrals:meeting-edit": (lambda f: {"pk": f["meeting"].pk}, "get", "reviewers"),
+    "referrals:meeting-minutes": (lambda f: {"pk": f["meeting"].pk}, "get", "reviewers"),
+    "referrals:referral-counts": (
+        lambda f: {"project_pk": f["project_a"].pk},
+        "get",
+        with_(in_federation_a(403), coordinator=OK, federation_staff=OK, federation_admin=OK),
+    ),
+    "referrals:consultation-list": (
+        lambda f: {"project_pk": f["project_a"].pk},
+        "get",
+        with_(
+            in_federation_a(403),
+            coordinator=OK,
+            case_officer_a=OK,
+            case_officer_b=OK,
+            case_group_member=OK,
+        ),
+    ),
+    "referrals:consultation-create": (
+        lambda f: {"project_pk": f["project_a"].pk},
+        "get",
+        with_(in_federation_a(403), case_officer_a=OK, case_officer_b=OK, case_group_member=OK),
+    ),
+    "referrals:consultation-advice": (
+        lambda f: {"pk": f["consultation"].pk},
+        "post",
+        with_(in_federation_a(403), coordinator=400, case_group_member=400),
+    ),
+    # --- Cohorts ----------------------------------------------------------------------------
+    "participants:cohort-list": (
+        lambda f: {"project_pk": f["project_a"].pk},
+        "get",
+        with_(in_federation_a(OK), no_role_user=403),
+    ),
+    "participants:cohort-create": (
+        lambda f: {"project_pk": f["project_a"].pk},
+        "get",
+        "cohort_managers",
+    ),
+    "participants:cohort-edit": (lambda f: {"pk": f["cohort"].pk}, "get", "cohort_managers"),
+    "participants:year-quota-edit": (
+        lambda f: {"project_pk": f["project_a"].pk},
+        "get",
+        "cohort_managers",
+    ),
 }
 
 # Served by Django itself, guarded by its own staff check.
@@ -129,16 +288,55 @@ def test_it_covers_every_url_pattern():
     assert not missing, f"URL names missing from the permission matrix: {missing}"
 
 
+def _objects(request) -> dict:
+    """The objects the URLs point at, all of federation A."""
+    names = ("project_a", "coordinator", "agency_af", "municipality_a", "cohort", "agency_fk")
+    objects = {name: request.getfixturevalue(name) for name in names}
+    settings = request.getfixturevalue("settings")
+    settings.MEDIA_ROOT = request.getfixturevalue("tmp_path")
+    make_referral = request.getfixturevalue("make_referral")
+    objects["draft"] = make_referral(consent=False)
+    objects["submitted"] = make_referral(
+        status=ReferralStatus.SUBMITTED,
+        consent=False,
+        personnummer=test_personnummer("19850101", "981"),
+    )
+    for referral in (objects["draft"], objects["submitted"]):
+        consent = Consent(
+            referral=referral,
+            consents_social_services=True,
+            consents_af=True,
+            consents_fk=True,
+            consents_region=True,
+            consents_project=True,
+            method=ConsentMethod.PAPER,
+            given_on=date(2026, 1, 1),
+            recorded_by=referral.created_by,
+        )
+        consent.document.save("samtycke.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+        consent.save()
+    project = objects["project_a"]
+    objects["meeting"] = CaseGroupMeeting.objects.create(project=project, date=date(2026, 12, 1))
+    officer_b = request.getfixturevalue("case_officer_b")
+    objects["consultation"] = Consultation.objects.create(
+        project=project,
+        raised_by_agency=objects["agency_fk"],
+        raised_by=officer_b,
+        summary="En person i 40-årsåldern",
+        question="Vilken insats passar?",
+    )
+    return objects
+
+
 CASES = [(name, persona) for name in MATRIX for persona in PERSONAS]
 
 
 @pytest.mark.parametrize(("url_name", "persona"), CASES, ids=[f"{n}-{p}" for n, p in CASES])
 def test_it_answers_each_persona_as_the_matrix_says(request, url_name, persona, persona_client):
-    fixtures = {
-        name: request.getfixturevalue(name)
-        for name in ("project_a", "coordinator", "agency_af", "municipality_a")
-    }
+    fixtures = _objects(request)
     kwargs_factory, method, expected = MATRIX[url_name]
+    if isinstance(expected, str):
+        expected = SHAPES[expected]
     url = reverse(url_name, kwargs=kwargs_factory(fixtures) if kwargs_factory else None)
     client = persona_client(persona)
     response = getattr(client, method)(url)
@@ -155,10 +353,7 @@ def test_it_answers_each_persona_as_the_matrix_says(request, url_name, persona, 
     [name for name, (_, method, _) in MATRIX.items() if method == "post"],
 )
 def test_it_refuses_get_on_post_only_urls(url_name, request, admin_client_a):
-    fixtures = {
-        name: request.getfixturevalue(name)
-        for name in ("project_a", "coordinator", "agency_af", "municipality_a")
-    }
+    fixtures = _objects(request)
     kwargs_factory = MATRIX[url_name][0]
     url = reverse(url_name, kwargs=kwargs_factory(fixtures) if kwargs_factory else None)
     assert admin_client_a.get(url).status_code == 405
