@@ -39,9 +39,9 @@ def can_see_details(user, referral: Referral) -> bool:
 
 
 def can_withdraw_consent(user, referral: Referral) -> bool:
+    # At any time after submission, whatever the decision: a declined person's details stay
+    # with the ärendegrupp and the agencies until consent is withdrawn.
     if referral.status in (ReferralStatus.DRAFT, ReferralStatus.CONSENT_WITHDRAWN):
-        return False
-    if referral.status in (ReferralStatus.WITHDRAWN, ReferralStatus.DECLINED):
         return False
     if not hasattr(referral, "consent"):
         return False

@@ -184,6 +184,15 @@ def _render_edit(
     ).get(pk=referral.pk)
     check = eligibility.check(stored, today=timezone.localdate())
     consent = Consent.objects.filter(referral=stored).first()
+    if stored.personnummer:
+        # The form shows the stored number in full, so this page is a reveal too.
+        log_access(
+            actor=request.user,
+            action=AccessAction.VIEW,
+            obj=stored,
+            request=request,
+            detail="personnummer shown (edit form)",
+        )
     return render(
         request,
         "referrals/referral_edit.html",

@@ -193,3 +193,26 @@ def test_it_decides_a_referral_only_once(submitted, case_group_member):
             actor=case_group_member, referral=submitted, decision=Decision.ACCEPT, today=TODAY
         )
     assert Enrolment.objects.count() == 1
+
+
+def test_it_lets_consent_be_withdrawn_after_a_decline(submitted, case_group_member, case_officer_a):
+    from referrals import permissions
+
+    services.referral_decide(
+        actor=case_group_member,
+        referral=submitted,
+        decision=Decision.DECLINE,
+        reason=DeclineReason.NO_PLACE,
+        today=TODAY,
+    )
+    submitted.refresh_from_db()
+    assert permissions.can_withdraw_consent(case_officer_a, submitted)
+    services.consent_withdraw(
+        actor=case_officer_a, referral=submitted, withdrawn_on=TODAY, channel="letter"
+    )
+    submitted.refresh_from_db()
+    assert submitted.status == ReferralStatus.CONSENT_WITHDRAWN
+    assert [h.status for h in submitted.history.all()][-2:] == [
+        ReferralStatus.DECLINED,
+        ReferralStatus.CONSENT_WITHDRAWN,
+    ]
