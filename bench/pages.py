@@ -1,8 +1,9 @@
-"""Response times and query counts of the shell's pages on a federation of realistic size.
+"""Response times and query counts of the main pages on a federation of realistic size.
 
 Creates a throw-away test database, fills one federation with 25 projects, 15 municipalities,
-60 agencies and 600 users (the size of Skaraborg in DOMAIN §1), then requests each page 30
-times through Django's test client and prints median / p95 milliseconds and queries per request.
+60 agencies and 600 users (the size of Skaraborg in DOMAIN §1), and one project with 3 starts
+and 300 referrals, then requests each page 30 times through Django's test client and prints
+median / p95 milliseconds and queries per request.
 
     make bench            # or: DEBUG=1 .venv/bin/python bench/pages.py
 """
@@ -24,7 +25,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 REPEAT = 30
 
@@ -87,6 +88,50 @@ def populate():
     return users[1], projects[0]
 
 
+def populate_referrals(project):
+    """Three starts and 300 referrals in the project (a busy year of a large förbund), 40 of
+    them queued for one ärendemöte."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fokus.models import Agency
+    from participants.models import Cohort
+    from referrals.demo import demo_personnummer
+    from referrals.models import CaseGroupMeeting, Referral
+
+    today = timezone.localdate()
+    municipalities = list(project.municipalities.all()[:3])
+    cohorts = [
+        Cohort.objects.create(
+            project=project, municipality=m, start_date=today + timedelta(days=30 * (i + 1))
+        )
+        for i, m in enumerate(municipalities)
+    ]
+    meeting = CaseGroupMeeting.objects.create(project=project, date=today + timedelta(days=7))
+    agencies = list(Agency.objects.filter(federation=project.federation)[:8])
+    coordinator = project.memberships.filter(role="coordinator").first().user
+    statuses = ["submitted"] * 40 + ["accepted", "declined", "wait_listed", "withdrawn"] * 65
+    Referral.objects.bulk_create(
+        Referral(
+            federation=project.federation,
+            project=project,
+            cohort=cohorts[i % 3],
+            referring_agency=agencies[i % 8],
+            created_by=coordinator,
+            status=status,
+            name=f"Person {i}",
+            personnummer=demo_personnummer(f"19{60 + i % 40}0101", 980 + i % 20),
+            home_municipality=municipalities[i % 3],
+            submitted_at=timezone.now(),
+            wait_listed_at=timezone.now() if status == "wait_listed" else None,
+            meeting=meeting if status == "submitted" else None,
+        )
+        for i, status in enumerate(statuses)
+    )
+    return coordinator, meeting
+
+
 def measure(client: Client, url: str) -> tuple[float, float, int]:
     timings = []
     for _ in range(REPEAT):
@@ -100,7 +145,10 @@ def measure(client: Client, url: str) -> tuple[float, float, int]:
 
 
 def main() -> None:
-    setup_test_environment()
+    # Not setup_test_environment(): its template instrumentation copies every context the test
+    # client sees and would triple the cost of form-heavy pages. Only what the client needs:
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
@@ -115,10 +163,32 @@ def main() -> None:
             ("agency list (60)", "/manage/agencies/"),
             ("access log", "/manage/access-log/"),
         ]
-        print(f"{'page':32} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+        print(f"{'page':36} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
         for label, url in pages:
             median, p95, queries = measure(client, url)
-            print(f"{label:32} {median:10.1f} {p95:8.1f} {queries:8}")
+            print(f"{label:36} {median:10.1f} {p95:8.1f} {queries:8}")
+        coordinator, meeting = populate_referrals(project)
+        client.force_login(coordinator)
+        referral_pages = [
+            ("referral list (300, page of 50)", "/referrals/"),
+            ("ärendemöte (40 queued)", f"/meetings/{meeting.pk}/"),
+            ("meeting minutes", f"/meetings/{meeting.pk}/minutes/"),
+            ("quota board (3 starts)", f"/projects/{project.pk}/places/"),
+            ("referral counts", f"/projects/{project.pk}/referral-counts/"),
+        ]
+        if os.environ.get("FOKUS_PROFILE"):
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            client.get(os.environ["FOKUS_PROFILE"].replace("MEETING", str(meeting.pk)))
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats(os.environ.get("FOKUS_PROFILE_SORT", "cumulative")).print_stats(25)
+            return
+        for label, url in referral_pages:
+            median, p95, queries = measure(client, url)
+            print(f"{label:36} {median:10.1f} {p95:8.1f} {queries:8}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
