@@ -149,6 +149,7 @@ def referral_decide_at_meeting(
         cohort=cohort,
         reason=reason,
         comment=comment,
+        meeting=meeting,
         request=request,
     )
 

@@ -334,6 +334,22 @@ class ReferralStatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # For the ärendegrupp's decisions: where and what was decided, so each meeting's minutes
+    # keep their decisions even when a referral is decided again at a later meeting.
+    meeting = models.ForeignKey(
+        "referrals.CaseGroupMeeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    cohort = models.ForeignKey(
+        "participants.Cohort", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decline_reason = models.CharField(
+        _("reason"), max_length=30, choices=DeclineReason.choices, blank=True
+    )
+    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

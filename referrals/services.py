@@ -36,9 +36,9 @@ class ReferralError(ValidationError):
     """A rule refused the change; the message is for the user."""
 
 
-def _record(referral: Referral, *, actor: User | None, note: str = "") -> None:
+def _record(referral: Referral, *, actor: User | None, note: str = "", **decision) -> None:
     ReferralStatusChange.objects.create(
-        referral=referral, status=referral.status, by=actor, note=note[:500]
+        referral=referral, status=referral.status, by=actor, note=note[:500], **decision
     )
 
 
@@ -191,10 +191,12 @@ def referral_decide(
     cohort: Cohort | None = None,
     reason: str = "",
     comment: str = "",
+    meeting: CaseGroupMeeting | None = None,
     today: date | None = None,
     request: HttpRequest | None = None,
 ) -> Referral:
-    """Record the ärendegrupp's decision. Accepting creates the enrolment record."""
+    """Record the ärendegrupp's decision (taken at `meeting`, when given). Accepting creates
+    the enrolment record."""
     today = today or timezone.localdate()
     _lock_project(referral.project_id)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -219,7 +221,17 @@ def referral_decide(
     referral.decided_at = timezone.now()
     referral.decided_by = actor
     referral.save()
-    _record(referral, actor=actor, note=referral.get_decline_reason_display() if reason else "")
+    _record(
+        referral,
+        actor=actor,
+        note=referral.get_decline_reason_display() if reason else "",
+        meeting=meeting,
+        cohort=referral.cohort if referral.status == ReferralStatus.ACCEPTED else None,
+        decline_reason=referral.decline_reason
+        if referral.status == ReferralStatus.DECLINED
+        else "",
+        comment=referral.decision_comment,
+    )
     log_access(
         actor=actor, action=AccessAction.CHANGE, obj=referral, request=request, detail=decision
     )

@@ -32,6 +32,7 @@ from referrals.models import (
     Consultation,
     Referral,
     ReferralStatus,
+    ReferralStatusChange,
 )
 from referrals.services import Decision, ReferralError
 
@@ -210,9 +211,7 @@ def render_meeting(
         item = queue_item(user, r, wait_position=positions[r.pk])
         # One decision form per referral on the page: a queued one is decided in the queue.
         wait_list.append((with_forms(item, r, "w") if r.pk not in queue_pks else item, r.meeting))
-    decided = [
-        (r, queue_item(user, r)) for r in on_meeting if r.pk not in queue_pks and r.decided_at
-    ]
+    decided = [minutes_line(change) for change in decisions_at(user, meeting)]
 
     consultations = []
     for consultation in (
@@ -363,7 +362,25 @@ class MinutesLine:
 _ACCEPTED = {ReferralStatus.ACCEPTED, ReferralStatus.ENROLLED, ReferralStatus.EXITED}
 
 
-def minutes_line(referral: Referral) -> MinutesLine:
+DECISION_STATUSES = [ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.WAIT_LISTED]
+
+
+def decisions_at(user, meeting: CaseGroupMeeting):
+    """The decisions taken at the meeting, in order, for referrals the user may see: read from
+    the status history, so a later decision at another meeting does not rewrite these."""
+    return (
+        ReferralStatusChange.objects.filter(
+            meeting=meeting,
+            status__in=DECISION_STATUSES,
+            referral__in=Referral.objects.for_user(user),
+        )
+        .select_related("referral__referring_agency", "cohort__municipality", "by")
+        .order_by("at", "pk")
+    )
+
+
+def minutes_line(change: ReferralStatusChange) -> MinutesLine:
+    referral = change.referral
     line = MinutesLine(
         flagged=referral.status == ReferralStatus.CONSENT_WITHDRAWN,
         agency=referral.referring_agency.name,
@@ -371,32 +388,24 @@ def minutes_line(referral: Referral) -> MinutesLine:
     if line.flagged:
         return line
     line.display_name = referral.display_name
-    line.decided_by = str(referral.decided_by or "")
-    line.decided_at = referral.decided_at
-    if referral.status in _ACCEPTED:
+    line.decided_by = str(change.by or "")
+    line.decided_at = change.at
+    line.comment = change.comment
+    if change.status == ReferralStatus.ACCEPTED:
         line.decision = _("Accepted")
-        line.outcome = str(referral.cohort or "")
-    elif referral.status == ReferralStatus.DECLINED:
+        line.outcome = str(change.cohort or "")
+    elif change.status == ReferralStatus.DECLINED:
         line.decision = _("Declined")
-        line.outcome = referral.get_decline_reason_display()
-        line.comment = referral.decision_comment
-    elif referral.status == ReferralStatus.WAIT_LISTED:
-        line.decision = _("Wait-listed")
-        line.comment = referral.decision_comment
+        line.outcome = change.get_decline_reason_display()
     else:
-        line.decision = referral.get_status_display()
+        line.decision = _("Wait-listed")
     return line
 
 
 @login_required
 def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = reviewer_meeting(request, pk)
-    decided = (
-        Referral.objects.for_user(request.user)
-        .filter(meeting=meeting, decided_at__isnull=False)
-        .select_related("referring_agency", "cohort__municipality", "decided_by")
-        .order_by("decided_at", "pk")
-    )
+    decided = decisions_at(request.user, meeting)
     consultations = (
         Consultation.objects.for_user(request.user)
         .filter(meeting=meeting)
