@@ -184,7 +184,9 @@ def main() -> None:
             profiler.enable()
             client.get(os.environ["FOKUS_PROFILE"].replace("MEETING", str(meeting.pk)))
             profiler.disable()
-            pstats.Stats(profiler).sort_stats(os.environ.get("FOKUS_PROFILE_SORT", "cumulative")).print_stats(25)
+            pstats.Stats(profiler).sort_stats(
+                os.environ.get("FOKUS_PROFILE_SORT", "cumulative")
+            ).print_stats(25)
             return
         for label, url in referral_pages:
             median, p95, queries = measure(client, url)
