@@ -32,7 +32,9 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, django_db_setup, live_server):
+    # django_db_setup first: fixtures are torn down in reverse order, so the live server (and
+    # its thread's database connection) goes before the test database is dropped.
     context = browser.new_context(base_url=live_server.url, locale="sv-SE")
     page = context.new_page()
     yield page
