@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from fokus.models import Agency, Project
-from participants.models import AgencyYearQuota, Cohort
+from participants.models import (
+    AgencyYearQuota,
+    Cohort,
+    EducationLevel,
+    Enrolment,
+    IncomeSource,
+    Occupation,
+)
+from participants.services import project_coordinators
 from referrals.models import PLACE_HOLDING_STATUSES
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -28,10 +40,28 @@ class YearForm(forms.Form):
     )
 
 
+PLACES_FIELDS = ["municipality", "start_date", "places", "places_per_agency", "release_date"]
+SHAPE_FIELDS = [
+    "group_weeks",
+    "group_sessions_per_week",
+    "session_minutes",
+    "talks_before_group",
+    "period_months",
+]
+# (min, max) of each shape field, the same ranges as the database constraints.
+SHAPE_RANGES = {
+    "group_weeks": (1, 52),
+    "group_sessions_per_week": (1, 7),
+    "session_minutes": (15, 480),
+    "talks_before_group": (0, 3),
+    "period_months": (1, 36),
+}
+
+
 class CohortForm(forms.ModelForm):
     class Meta:
         model = Cohort
-        fields = ["municipality", "start_date", "places", "places_per_agency", "release_date"]
+        fields = PLACES_FIELDS + SHAPE_FIELDS
         widgets = {"start_date": _DATE, "release_date": _DATE}
         help_texts = {
             "places": _("How many people the start takes in all."),
@@ -58,6 +88,44 @@ class CohortForm(forms.ModelForm):
         self.fields["municipality"].queryset = project.municipalities.all()
         for name in ("places", "places_per_agency"):
             self.fields[name].widget.attrs["min"] = 1
+        for name, (low, high) in SHAPE_RANGES.items():
+            field = self.fields[name]
+            field.widget.attrs.update(min=low, max=high)
+            message = _("Enter a whole number from %(low)d to %(high)d.") % {
+                "low": low,
+                "high": high,
+            }
+            field.error_messages.update(required=message, invalid=message)
+            field.range_message = message
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(_("Start and places"), *PLACES_FIELDS, css_id="section-places"),
+            Fieldset(_("Programme shape"), *SHAPE_FIELDS, css_id="section-shape"),
+        )
+
+    def _clean_range(self, name: str) -> int:
+        value = self.cleaned_data[name]
+        low, high = SHAPE_RANGES[name]
+        if not low <= value <= high:
+            raise forms.ValidationError(self.fields[name].range_message)
+        return value
+
+    def clean_group_weeks(self):
+        return self._clean_range("group_weeks")
+
+    def clean_group_sessions_per_week(self):
+        return self._clean_range("group_sessions_per_week")
+
+    def clean_session_minutes(self):
+        return self._clean_range("session_minutes")
+
+    def clean_talks_before_group(self):
+        return self._clean_range("talks_before_group")
+
+    def clean_period_months(self):
+        return self._clean_range("period_months")
 
     def _used(self) -> int:
         if self.instance.pk is None:
@@ -172,3 +240,103 @@ def year_quota_initial(project: Project, agencies: list[Agency], year: int) -> l
         )
     )
     return [{"agency": a.pk, "places": quotas.get(a.pk)} for a in agencies]
+
+
+class EnrolmentStartForm(forms.Form):
+    """What the coordinator fills in when a participation starts. Gender, birth year and home
+    municipality come from the referral and are shown beside the form, not asked again."""
+
+    coordinator = forms.ModelChoiceField(
+        label=_("Responsible coordinator"),
+        queryset=None,
+        error_messages={
+            "required": _("Choose the responsible coordinator."),
+            "invalid_choice": _("Choose one of the project's coordinators."),
+        },
+    )
+    enrolled_on = forms.DateField(
+        label=_("Enrolment date"),
+        widget=_DATE,
+        help_text=_("The day of the intake talk. The planned exit date follows from the start."),
+        error_messages={"required": _("Enter the enrolment date."), **_DATE_ERRORS},
+    )
+    income_source_before = forms.ChoiceField(
+        label=_("Main income source before start"),
+        choices=[("", "---------"), *IncomeSource.choices],
+        error_messages={"required": _("Choose the main income source before start.")},
+    )
+    occupation_before = forms.ChoiceField(
+        label=_("Occupation before start"),
+        choices=[("", "---------"), *Occupation.choices],
+        error_messages={"required": _("Choose the occupation before start.")},
+    )
+    education_level = forms.ChoiceField(
+        label=_("Education level"),
+        choices=[("", "---------"), *EducationLevel.choices],
+        help_text=_("The highest completed level."),
+        error_messages={"required": _("Choose the education level.")},
+    )
+
+    def __init__(self, *args, enrolment: Enrolment, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["coordinator"]
+        field.queryset = project_coordinators(enrolment.project_id).order_by("full_name")
+        field.label_from_instance = lambda user: user.full_name or user.email
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(_("Start"), "coordinator", "enrolled_on", css_id="section-start"),
+            Fieldset(
+                _("SUS variables at start"),
+                "income_source_before",
+                "occupation_before",
+                "education_level",
+                css_id="section-sus",
+            ),
+        )
+
+
+class EnrolmentExtendForm(forms.Form):
+    new_planned_exit_on = forms.DateField(
+        label=_("New planned exit date"),
+        widget=_DATE,
+        error_messages={"required": _("Enter the new planned exit date."), **_DATE_ERRORS},
+    )
+    reason = forms.CharField(
+        label=_("Reason for the extension"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("Why the participation needs more time, and what it is for."),
+        error_messages={"required": _("Write why the participation is extended.")},
+    )
+
+    def __init__(self, *args, current: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current = current
+
+    def clean_new_planned_exit_on(self):
+        value = self.cleaned_data["new_planned_exit_on"]
+        if value <= self.current:
+            raise forms.ValidationError(
+                _("The new planned exit date must be after the current one, %(date)s.")
+                % {"date": self.current.isoformat()}
+            )
+        return value
+
+
+class ParticipantFilterForm(forms.Form):
+    cohort = forms.ModelChoiceField(
+        label=_("Start"), queryset=None, required=False, empty_label=_("All starts")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *Enrolment.Status.choices],
+    )
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = Cohort.objects.filter(project=project).select_related(
+            "municipality"
+        )

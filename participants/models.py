@@ -1,9 +1,12 @@
 """Cohorts (uppstarter) and enrolments. The referrals app books places in cohorts and turns an
 accepted referral into an enrolment; the participants issue adds the programme shape."""
 
+import calendar
 import uuid
+from datetime import date
 
 import pghistory
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +17,16 @@ from fokus.models import Agency, Federation, Municipality, Project
 
 def _history():
     return (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole calendar months, kept inside the target month: 31 January plus one
+    month is the last day of February, not 3 March."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 class CohortQuerySet(models.QuerySet):
@@ -50,6 +63,31 @@ class Cohort(models.Model):
         help_text=_("After this date, places an agency has not used are open to every agency."),
     )
 
+    # --- Programme shape: it changed at almost every start, so it is data, not code. ----------
+    group_weeks = models.PositiveSmallIntegerField(
+        _("weeks of group programme"),
+        default=12,
+        help_text=_("How many weeks the group programme runs, e.g. 12 or 8."),
+    )
+    group_sessions_per_week = models.PositiveSmallIntegerField(
+        _("group sessions per week"), default=1
+    )
+    session_minutes = models.PositiveSmallIntegerField(
+        _("length of a group session (minutes)"),
+        default=180,
+        help_text=_("E.g. 180 for a three-hour session."),
+    )
+    talks_before_group = models.PositiveSmallIntegerField(
+        _("individual talks before the group starts"),
+        default=2,
+        help_text=_("From 0 to 3 talks with the assigned coordinator after the intake talk."),
+    )
+    period_months = models.PositiveSmallIntegerField(
+        _("participation period (months)"),
+        default=12,
+        help_text=_("Sets each participant's planned exit date, e.g. 9, 10 or 12 months."),
+    )
+
     objects = CohortQuerySet.as_manager()
 
     class Meta:
@@ -66,10 +104,32 @@ class Cohort(models.Model):
                 condition=Q(release_date__isnull=True) | Q(release_date__lte=F("start_date")),
                 name="cohort_release_before_start",
             ),
+            models.CheckConstraint(
+                condition=Q(group_weeks__gte=1, group_weeks__lte=52),
+                name="cohort_group_weeks_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(group_sessions_per_week__gte=1, group_sessions_per_week__lte=7),
+                name="cohort_sessions_per_week_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(session_minutes__gte=15, session_minutes__lte=480),
+                name="cohort_session_minutes_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(talks_before_group__lte=3), name="cohort_talks_before_group_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_months__gte=1, period_months__lte=36),
+                name="cohort_period_months_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.start_date:%Y-%m-%d}"
+
+    def planned_exit(self, enrolled_on: date) -> date:
+        return add_months(enrolled_on, self.period_months)
 
 
 @pghistory.track(*_history())
@@ -93,18 +153,53 @@ class AgencyYearQuota(models.Model):
         return f"{self.agency} {self.year}: {self.places}"
 
 
+class IncomeSource(models.TextChoices):
+    """Main income source before start, as the national follow-up system (SUS) asks it."""
+
+    SOCIAL_ASSISTANCE = "social_assistance", _("Försörjningsstöd")
+    ACTIVITY_SUPPORT = "activity_support", _("Aktivitetsstöd")
+    SICKNESS_BENEFIT = "sickness_benefit", _("Sjukpenning")
+    SICKNESS_COMPENSATION = "sickness_compensation", _("Sjuk-/aktivitetsersättning")
+    UNEMPLOYMENT_INSURANCE = "unemployment_insurance", _("A-kassa")
+    SALARY = "salary", _("Salary")
+    STUDY_SUPPORT = "study_support", _("Study support")
+    NONE = "none", _("No income")
+    OTHER = "other", _("Other income")
+
+
+class Occupation(models.TextChoices):
+    WORK = "work", _("Work")
+    STUDIES = "studies", _("Studies")
+    JOB_SEEKING = "job_seeking", _("Job seeking")
+    OTHER = "other", _("Other")
+
+
+class EducationLevel(models.TextChoices):
+    COMPULSORY_INCOMPLETE = "compulsory_incomplete", _("Compulsory school not completed")
+    COMPULSORY = "compulsory", _("Compulsory school")
+    UPPER_SECONDARY = "upper_secondary", _("Upper secondary school")
+    POST_SECONDARY = "post_secondary", _("Post-secondary education")
+    UNKNOWN = "unknown", _("Unknown")
+
+
 class EnrolmentQuerySet(models.QuerySet):
-    def for_user(self, user):
+    def in_federation(self, user):
+        """The tenant only. Views fetch one enrolment through this and then check the role,
+        so a user of the right federation without the role gets 403, an outsider 404."""
         if not user.is_authenticated or user.federation_id is None:
             return self.none()
-        return self.filter(
-            federation_id=user.federation_id, project_id__in=access.coordinated_project_ids(user)
-        )
+        return self.filter(federation_id=user.federation_id)
+
+    def for_user(self, user):
+        """The tenant and the role: coordinators see their projects' participants."""
+        return self.in_federation(user).filter(project_id__in=access.coordinated_project_ids(user))
 
 
 @pghistory.track(*_history())
 class Enrolment(models.Model):
-    """A participation: created when the ärendegrupp accepts a referral."""
+    """A participation: created when the ärendegrupp accepts a referral, started by a
+    coordinator (`participants.services.enrolment_start`). Gender, birth year and home
+    municipality are the referral's and are not copied here."""
 
     class Status(models.TextChoices):
         ACCEPTED = "accepted", _("Accepted, not yet started")
@@ -126,12 +221,89 @@ class Enrolment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # --- Start ---------------------------------------------------------------------------------
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible coordinator"),
+    )
+    enrolled_on = models.DateField(_("enrolment date"), null=True, blank=True)
+    planned_exit_on = models.DateField(_("planned exit date"), null=True, blank=True)
+
+    # --- SUS variables at start ----------------------------------------------------------------
+    income_source_before = models.CharField(
+        _("main income source before start"),
+        max_length=30,
+        choices=IncomeSource.choices,
+        blank=True,
+    )
+    occupation_before = models.CharField(
+        _("occupation before start"), max_length=20, choices=Occupation.choices, blank=True
+    )
+    education_level = models.CharField(
+        _("education level"), max_length=30, choices=EducationLevel.choices, blank=True
+    )
+
     objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         ordering = ["-created_at"]
+        constraints = [
+            # An active participation has been started: it has its coordinator and dates.
+            models.CheckConstraint(
+                condition=~Q(status="active")
+                | Q(
+                    coordinator__isnull=False,
+                    enrolled_on__isnull=False,
+                    planned_exit_on__isnull=False,
+                ),
+                name="enrolment_active_is_started",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_exit_on__isnull=True)
+                | Q(enrolled_on__isnull=True)
+                | Q(planned_exit_on__gt=F("enrolled_on")),
+                name="enrolment_exit_after_start",
+            ),
+        ]
 
     def __str__(self) -> str:
+        # Never the personnummer: str() ends up in the access log.
         return str(self.referral)
+
+    @property
+    def is_consent_withdrawn(self) -> bool:
+        return self.status == self.Status.CONSENT_WITHDRAWN
+
+
+@pghistory.track(*_history())
+class EnrolmentExtension(models.Model):
+    """A moved planned exit date, with why. Shown on the participant page so that repeated
+    extensions are visible: a participation must not turn into storage."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="extensions")
+    old_planned_exit_on = models.DateField(_("previous planned exit date"))
+    new_planned_exit_on = models.DateField(_("new planned exit date"))
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_planned_exit_on__gt=F("old_planned_exit_on")),
+                name="enrolment_extension_moves_later",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="enrolment_extension_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_planned_exit_on:%Y-%m-%d} → {self.new_planned_exit_on:%Y-%m-%d}"

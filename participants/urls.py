@@ -12,4 +12,12 @@ urlpatterns = [
         views.year_quota_edit,
         name="year-quota-edit",
     ),
+    path(
+        "projects/<int:project_pk>/participants/",
+        views.participant_list,
+        name="participant-list",
+    ),
+    path("participants/<uuid:public_id>/", views.participant_detail, name="participant-detail"),
+    path("participants/<uuid:public_id>/start/", views.enrolment_start, name="enrolment-start"),
+    path("participants/<uuid:public_id>/extend/", views.enrolment_extend, name="enrolment-extend"),
 ]

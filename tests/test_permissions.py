@@ -10,6 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from participants.models import Enrolment
 from referrals.models import CaseGroupMeeting, Consent, ConsentMethod, Consultation, ReferralStatus
 from tests.conftest import PERSONAS, test_personnummer
 
@@ -48,6 +49,9 @@ SHAPES = {
     "reviewers": with_(in_federation_a(403), coordinator=OK, case_group_member=OK),
     # Who plans starts and places: the project's coordinators and the federation's admins.
     "cohort_managers": with_(in_federation_a(403), coordinator=OK, federation_admin=OK),
+    # Participants: the project's coordinators only. Another federation's user gets 404 (the
+    # project or participation is not theirs), the rest of federation A 403.
+    "coordinators": with_(in_federation_a(403), coordinator=OK),
 }
 
 # url name → (kwargs factory taking the fixtures dict, method, {persona: status})
@@ -265,6 +269,27 @@ MATRIX = {
         "get",
         "cohort_managers",
     ),
+    # --- Participants -----------------------------------------------------------------------
+    "participants:participant-list": (
+        lambda f: {"project_pk": f["project_a"].pk},
+        "get",
+        "coordinators",
+    ),
+    "participants:participant-detail": (
+        lambda f: {"public_id": f["enrolment"].public_id},
+        "get",
+        "coordinators",
+    ),
+    "participants:enrolment-start": (
+        lambda f: {"public_id": f["enrolment"].public_id},
+        "get",
+        "coordinators",
+    ),
+    "participants:enrolment-extend": (
+        lambda f: {"public_id": f["active_enrolment"].public_id},
+        "get",
+        "coordinators",
+    ),
 }
 
 # Served by Django itself, guarded by its own staff check.
@@ -324,6 +349,27 @@ def _objects(request) -> dict:
         raised_by=officer_b,
         summary="En person i 40-årsåldern",
         question="Vilken insats passar?",
+    )
+    # An accepted referral's participation, not yet started, and one that has started.
+    objects["enrolment"] = Enrolment.objects.create(
+        federation=project.federation,
+        project=project,
+        cohort=objects["cohort"],
+        referral=make_referral(
+            status=ReferralStatus.ACCEPTED, personnummer=test_personnummer("19850101", "982")
+        ),
+    )
+    objects["active_enrolment"] = Enrolment.objects.create(
+        federation=project.federation,
+        project=project,
+        cohort=objects["cohort"],
+        referral=make_referral(
+            status=ReferralStatus.ENROLLED, personnummer=test_personnummer("19850101", "983")
+        ),
+        status=Enrolment.Status.ACTIVE,
+        coordinator=objects["coordinator"],
+        enrolled_on=date(2026, 9, 1),
+        planned_exit_on=date(2027, 9, 1),
     )
     return objects
 

@@ -57,5 +57,6 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_consultations": project_access.can_see_consultations(user, project),
             "can_raise_consultation": project_access.can_raise_consultation(user, project),
             "can_see_counts": project_access.can_see_counts(user, project),
+            "can_see_participants": access.can_coordinate(user, project),
         },
     )

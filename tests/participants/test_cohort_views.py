@@ -80,6 +80,11 @@ def cohort_data(municipality, **changes):
         "places": "12",
         "places_per_agency": "3",
         "release_date": "2027-01-15",
+        "group_weeks": "12",
+        "group_sessions_per_week": "1",
+        "session_minutes": "180",
+        "talks_before_group": "2",
+        "period_months": "12",
         **changes,
     }
 
