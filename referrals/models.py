@@ -307,6 +307,13 @@ class Referral(models.Model):
         return self.name or str(_("(no name yet)"))
 
     @property
+    def known_birth_year(self) -> int | None:
+        """The registered birth year, or the one in the personnummer."""
+        if self.birth_year:
+            return self.birth_year
+        return int(self.personnummer[:4]) if self.personnummer else None
+
+    @property
     def masked_personnummer(self) -> str:
         if not self.personnummer:
             return ""

@@ -72,12 +72,6 @@ def reviewer_meeting(request: HttpRequest, pk: int) -> CaseGroupMeeting:
     raise Http404
 
 
-def birth_year(referral: Referral) -> int | None:
-    if referral.birth_year:
-        return referral.birth_year
-    return int(referral.personnummer[:4]) if referral.personnummer else None
-
-
 @dataclass
 class QueueItem:
     """What the ärendegrupp sees of a referral before opening it: nothing more than it needs
@@ -113,7 +107,7 @@ def queue_item(user, referral: Referral, *, wait_position: int | None = None) ->
     if flagged:
         return item
     item.display_name = referral.display_name
-    item.birth_year = birth_year(referral)
+    item.birth_year = referral.known_birth_year
     item.gender = referral.get_gender_display()
     item.home_municipality = str(referral.home_municipality or "")
     item.requested_start = str(referral.cohort or "")

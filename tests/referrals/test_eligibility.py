@@ -111,3 +111,11 @@ def test_it_requires_a_cohort_for_cohort_intake(make_referral):
 def test_it_reads_the_birth_date_of_a_coordination_number(make_referral):
     referral = make_referral(personnummer=test_personnummer("19850161"))  # day 01 + 60
     assert eligibility.birth_date(referral) == date(1985, 1, 1)
+
+
+def test_it_knows_the_birth_year_from_the_personnummer_or_the_register(make_referral):
+    assert make_referral().known_birth_year == 1985
+    protected = make_referral(
+        protected_identity=True, name="", personnummer="", alias="Grön", birth_year=1977
+    )
+    assert protected.known_birth_year == 1977
