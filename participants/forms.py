@@ -14,8 +14,10 @@ from fokus.models import Agency, Project
 from participants.models import (
     AgencyYearQuota,
     Cohort,
+    Destination,
     EducationLevel,
     Enrolment,
+    ExitReason,
     IncomeSource,
     Occupation,
 )
@@ -323,6 +325,136 @@ class EnrolmentExtendForm(forms.Form):
                 % {"date": self.current.isoformat()}
             )
         return value
+
+
+def _percent_field(label, help_text):
+    message = _("Enter a whole number from 1 to 100.")
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=1,
+        max_value=100,
+        help_text=help_text,
+        error_messages={"invalid": message, "min_value": message, "max_value": message},
+    )
+
+
+def _optional_choice(label, choices, help_text=""):
+    return forms.ChoiceField(
+        label=label, required=False, choices=[("", "---------"), *choices], help_text=help_text
+    )
+
+
+_NOT_AFTER_DEATH = _("Not needed when the person died or was registered in error.")
+
+
+class EnrolmentExitForm(forms.Form):
+    """Parses the exit; which fields are required depends on the reason, and that rule is
+    `participants.services.enrolment_exit`'s, which names the fields it refuses."""
+
+    exited_on = forms.DateField(
+        label=_("Exit date"),
+        widget=_DATE,
+        help_text=_("Usually the day of the exit meeting."),
+        error_messages={"required": _("Enter the exit date."), **_DATE_ERRORS},
+    )
+    exit_reason = forms.ChoiceField(
+        label=_("Reason for exit"),
+        choices=[("", "---------"), *ExitReason.choices],
+        error_messages={"required": _("Choose the reason for exit.")},
+    )
+    destination = _optional_choice(_("Destination"), Destination.choices, _NOT_AFTER_DEATH)
+    destination_extent_percent = _percent_field(
+        _("Extent of the work (%)"),
+        _("Required for work, subsidised or not: e.g. 50 or 100."),
+    )
+    receiving_party = forms.CharField(
+        label=_("Receiving party"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Who takes over after the project, e.g. an agency and a named contact, so the "
+            "person does not fall between chairs."
+        ),
+    )
+    exit_plan = forms.CharField(
+        label=_("Plan after exit"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The plan agreed at the exit meeting: next steps, who does what and when."),
+    )
+    income_source_after = _optional_choice(
+        _("Main income source at exit"), IncomeSource.choices, _NOT_AFTER_DEATH
+    )
+    occupation_after = _optional_choice(
+        _("Occupation at exit"), Occupation.choices, _NOT_AFTER_DEATH
+    )
+    occupation_extent_percent = _percent_field(
+        _("Extent of the occupation (%)"), _("Optional, e.g. 50 for half time.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(_("Exit"), "exited_on", "exit_reason", css_id="section-exit"),
+            Fieldset(
+                _("Destination"),
+                "destination",
+                "destination_extent_percent",
+                css_id="section-destination",
+            ),
+            Fieldset(
+                _("Receiving party and plan"),
+                "receiving_party",
+                "exit_plan",
+                css_id="section-handover",
+            ),
+            Fieldset(
+                _("SUS variables at exit"),
+                "income_source_after",
+                "occupation_after",
+                "occupation_extent_percent",
+                css_id="section-sus-exit",
+            ),
+        )
+
+
+class FollowUpForm(forms.Form):
+    done_on = forms.DateField(
+        label=_("Follow-up date"),
+        widget=_DATE,
+        help_text=_("The day the person was reached."),
+        error_messages={"required": _("Enter the date of the follow-up."), **_DATE_ERRORS},
+    )
+    self_sufficient = forms.TypedChoiceField(
+        label=_("Is the person self-sufficient?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        help_text=_("Supports themselves through work, studies or their own business."),
+        error_messages={"required": _("Answer whether the person is self-sufficient.")},
+    )
+    income_source = forms.ChoiceField(
+        label=_("Main income source"),
+        choices=[("", "---------"), *IncomeSource.choices],
+        error_messages={"required": _("Choose the main income source.")},
+    )
+    occupation = forms.ChoiceField(
+        label=_("Occupation"),
+        choices=[("", "---------"), *Occupation.choices],
+        error_messages={"required": _("Choose the occupation.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ParticipantFilterForm(forms.Form):

@@ -3,7 +3,7 @@ accepted referral into an enrolment; the participants issue adds the programme s
 
 import calendar
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pghistory
 from django.conf import settings
@@ -182,6 +182,46 @@ class EducationLevel(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+class ExitReason(models.TextChoices):
+    COMPLETED_PERIOD = "completed_period", _("Completed the period")
+    WORK = "work", _("Work")
+    STUDIES = "studies", _("Studies")
+    WORK_TRAINING = "work_training", _("Work training / internship")
+    OTHER_PROJECT = "other_project", _("Another project")
+    HEALTH = "health", _("Could not continue for health reasons")
+    MOVED = "moved", _("Moved")
+    DIED = "died", _("Died")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    REGISTERED_IN_ERROR = "registered_in_error", _("Registered in error")
+
+
+# Nobody can be handed over after these: no receiving party, plan, destination or follow-up.
+EXIT_REASONS_WITHOUT_HANDOVER = (ExitReason.DIED, ExitReason.REGISTERED_IN_ERROR)
+
+
+class Destination(models.TextChoices):
+    """Where the person goes after the project."""
+
+    WORK_UNSUBSIDISED = "work_unsubsidised", _("Work without subsidy")
+    WORK_SUBSIDISED = "work_subsidised", _("Subsidised work")
+    STUDIES = "studies", _("Studies")
+    OWN_BUSINESS = "own_business", _("Own business")
+    SICKNESS_COMPENSATION = "sickness_compensation", _("Sickness compensation decided")
+    OTHER_PROGRAMME = "other_programme", _("Another programme")
+    NONE = "none", _("None")
+
+
+# Work is recorded with its extent: 50 %, 100 % or hours.
+WORK_DESTINATIONS = (Destination.WORK_UNSUBSIDISED, Destination.WORK_SUBSIDISED)
+
+# The follow-up is due this long after the exit; another förbund measures self-sufficiency then.
+FOLLOW_UP_DAYS = 90
+
+
+def _percent_in_range(field: str) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 1, f"{field}__lte": 100})
+
+
 class EnrolmentQuerySet(models.QuerySet):
     def in_federation(self, user):
         """The tenant only. Views fetch one enrolment through this and then check the role,
@@ -247,6 +287,31 @@ class Enrolment(models.Model):
         _("education level"), max_length=30, choices=EducationLevel.choices, blank=True
     )
 
+    # --- Exit ----------------------------------------------------------------------------------
+    exited_on = models.DateField(_("exit date"), null=True, blank=True)
+    exit_reason = models.CharField(
+        _("reason for exit"), max_length=30, choices=ExitReason.choices, blank=True
+    )
+    destination = models.CharField(
+        _("destination"), max_length=30, choices=Destination.choices, blank=True
+    )
+    destination_extent_percent = models.PositiveSmallIntegerField(
+        _("extent of the work (%)"), null=True, blank=True
+    )
+    receiving_party = models.TextField(_("receiving party"), blank=True)
+    exit_plan = models.TextField(_("plan after exit"), blank=True)
+
+    # --- SUS variables at exit -----------------------------------------------------------------
+    income_source_after = models.CharField(
+        _("main income source at exit"), max_length=30, choices=IncomeSource.choices, blank=True
+    )
+    occupation_after = models.CharField(
+        _("occupation at exit"), max_length=20, choices=Occupation.choices, blank=True
+    )
+    occupation_extent_percent = models.PositiveSmallIntegerField(
+        _("extent of the occupation (%)"), null=True, blank=True
+    )
+
     objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
@@ -269,6 +334,39 @@ class Enrolment(models.Model):
                 | Q(enrolled_on__isnull=True)
                 | Q(planned_exit_on__gt=F("enrolled_on")),
                 name="enrolment_exit_after_start",
+            ),
+            # Exit was the weakest point: nobody is closed without a date and a reason, and,
+            # unless they died or were registered in error, without a receiving party and a plan.
+            models.CheckConstraint(
+                condition=~Q(status="exited")
+                | (
+                    Q(exited_on__isnull=False)
+                    & ~Q(exit_reason="")
+                    & (
+                        Q(exit_reason__in=EXIT_REASONS_WITHOUT_HANDOVER)
+                        | (~Q(receiving_party="") & ~Q(exit_plan=""))
+                    )
+                ),
+                name="enrolment_exit_has_handover",
+            ),
+            models.CheckConstraint(
+                condition=~Q(destination__in=WORK_DESTINATIONS)
+                | Q(destination_extent_percent__isnull=False),
+                name="enrolment_work_destination_has_extent",
+            ),
+            models.CheckConstraint(
+                condition=_percent_in_range("destination_extent_percent"),
+                name="enrolment_destination_extent_range",
+            ),
+            models.CheckConstraint(
+                condition=_percent_in_range("occupation_extent_percent"),
+                name="enrolment_occupation_extent_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(exited_on__isnull=True)
+                | Q(enrolled_on__isnull=True)
+                | Q(exited_on__gte=F("enrolled_on")),
+                name="enrolment_exited_after_enrolled",
             ),
         ]
 
@@ -307,3 +405,60 @@ class EnrolmentExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_planned_exit_on:%Y-%m-%d} → {self.new_planned_exit_on:%Y-%m-%d}"
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Through the participation: the project's coordinators."""
+        return self.filter(enrolment__in=Enrolment.objects.for_user(user))
+
+
+@pghistory.track(*_history())
+class FollowUp(models.Model):
+    """The follow-up 90 days after exit: is the person self-sufficient, and on what."""
+
+    enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, related_name="follow_up")
+    due_on = models.DateField(_("follow-up due"))
+    done_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    self_sufficient = models.BooleanField(_("self-sufficient"), null=True, blank=True)
+    income_source = models.CharField(
+        _("main income source"), max_length=30, choices=IncomeSource.choices, blank=True
+    )
+    occupation = models.CharField(
+        _("occupation"), max_length=20, choices=Occupation.choices, blank=True
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("90-day follow-up")
+        verbose_name_plural = _("90-day follow-ups")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            # A done follow-up has all its answers and who recorded them.
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=True)
+                | (
+                    Q(self_sufficient__isnull=False, recorded_by__isnull=False)
+                    & Q(recorded_at__isnull=False)
+                    & ~Q(income_source="")
+                    & ~Q(occupation="")
+                ),
+                name="follow_up_done_is_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} {self.due_on:%Y-%m-%d}"
+
+    @staticmethod
+    def due_after(exited_on: date) -> date:
+        return exited_on + timedelta(days=FOLLOW_UP_DAYS)
+
+    def is_overdue(self, today: date) -> bool:
+        return self.done_on is None and self.due_on < today

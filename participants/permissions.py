@@ -17,6 +17,19 @@ def can_extend(user, enrolment: Enrolment) -> bool:
     return enrolment.status == Enrolment.Status.ACTIVE and can_coordinate(user, enrolment)
 
 
+def can_exit(user, enrolment: Enrolment) -> bool:
+    return enrolment.status == Enrolment.Status.ACTIVE and can_coordinate(user, enrolment)
+
+
+def can_record_follow_up(user, enrolment: Enrolment) -> bool:
+    """An exited participation with a planned follow-up (none after death or an error)."""
+    return (
+        enrolment.status == Enrolment.Status.EXITED
+        and getattr(enrolment, "follow_up", None) is not None
+        and can_coordinate(user, enrolment)
+    )
+
+
 def can_see_details(user, enrolment: Enrolment) -> bool:
     """After consent is withdrawn only the coordinators keep the details: they must document
     the ending. Everyone else sees a flagged status."""

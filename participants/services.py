@@ -1,19 +1,28 @@
-"""Writes that span several rows: yearly places per agency, starting and extending a
-participation."""
+"""Writes that span several rows: yearly places per agency, starting, extending and ending a
+participation, and the follow-up 90 days after the end."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fokus import access
 from fokus.audit import log_access
 from fokus.models import AccessAction, Agency, Project, User
-from participants.models import AgencyYearQuota, Enrolment, EnrolmentExtension, add_months
+from participants.models import (
+    EXIT_REASONS_WITHOUT_HANDOVER,
+    WORK_DESTINATIONS,
+    AgencyYearQuota,
+    Enrolment,
+    EnrolmentExtension,
+    FollowUp,
+    add_months,
+)
 from referrals.models import ReferralStatus, ReferralStatusChange
 from referrals.services import notify_officer
 
@@ -158,3 +167,147 @@ def enrolment_extend(
         detail=f"planned exit {extension}",
     )
     return extension
+
+
+@transaction.atomic
+def enrolment_exit(
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    exited_on: date,
+    exit_reason: str,
+    destination: str = "",
+    destination_extent_percent: int | None = None,
+    receiving_party: str = "",
+    exit_plan: str = "",
+    income_source_after: str = "",
+    occupation_after: str = "",
+    occupation_extent_percent: int | None = None,
+    request: HttpRequest | None = None,
+) -> Enrolment:
+    """End an active participation. Exit was the weakest point, so a receiving party, a plan,
+    the destination and the SUS variables at exit are required, except when the person died or
+    was registered in error. The 90-day follow-up is planned, the referral becomes exited and
+    its officer is told (without personal data).
+
+    Errors are keyed by the exit form's field names, so the form shows each at its field."""
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("referral__created_by")
+        .get(pk=enrolment.pk)
+    )
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise EnrolmentError(_("Only an active participation can be ended."))
+    receiving_party, exit_plan = receiving_party.strip(), exit_plan.strip()
+    handover = exit_reason not in EXIT_REASONS_WITHOUT_HANDOVER
+    errors: dict[str, str] = {}
+    if exited_on < enrolment.enrolled_on:
+        errors["exited_on"] = _("The exit date cannot be before the enrolment date, %(date)s.") % {
+            "date": enrolment.enrolled_on.isoformat()
+        }
+    elif exited_on > timezone.localdate():
+        errors["exited_on"] = _("The exit date cannot be in the future.")
+    if handover:
+        if not destination:
+            errors["destination"] = _("Choose where the person goes after the project.")
+        if not receiving_party:
+            errors["receiving_party"] = _(
+                "Write who takes over after the project, e.g. an agency and a named contact. "
+                "A participation cannot be ended without a receiving party."
+            )
+        if not exit_plan:
+            errors["exit_plan"] = _(
+                "Write the plan agreed for the time after the project. A participation cannot "
+                "be ended without a plan."
+            )
+        if not income_source_after:
+            errors["income_source_after"] = _("Choose the main income source at exit.")
+        if not occupation_after:
+            errors["occupation_after"] = _("Choose the occupation at exit.")
+    if destination in WORK_DESTINATIONS and destination_extent_percent is None:
+        errors["destination_extent_percent"] = _(
+            "Enter the extent of the work in per cent, e.g. 50 or 100."
+        )
+    if errors:
+        raise EnrolmentError(errors)
+
+    enrolment.status = Enrolment.Status.EXITED
+    enrolment.exited_on = exited_on
+    enrolment.exit_reason = exit_reason
+    enrolment.destination = destination
+    # An extent only means something for work.
+    enrolment.destination_extent_percent = (
+        destination_extent_percent if destination in WORK_DESTINATIONS else None
+    )
+    enrolment.receiving_party = receiving_party
+    enrolment.exit_plan = exit_plan
+    enrolment.income_source_after = income_source_after
+    enrolment.occupation_after = occupation_after
+    enrolment.occupation_extent_percent = occupation_extent_percent
+    enrolment.save()
+    detail = f"exited {exited_on:%Y-%m-%d}, reason {exit_reason}"
+    if handover:
+        follow_up = FollowUp.objects.create(
+            enrolment=enrolment, due_on=FollowUp.due_after(exited_on)
+        )
+        detail += f", follow-up due {follow_up.due_on:%Y-%m-%d}"
+    referral = enrolment.referral
+    referral.status = ReferralStatus.EXITED
+    referral.save(update_fields=["status", "updated_at"])
+    ReferralStatusChange.objects.create(referral=referral, status=referral.status, by=actor)
+    log_access(
+        actor=actor, action=AccessAction.CHANGE, obj=enrolment, request=request, detail=detail
+    )
+    notify_officer(referral, request=request)
+    return enrolment
+
+
+# A follow-up may be held a little before it is due, e.g. when the person is about to move.
+FOLLOW_UP_EARLY_DAYS = 14
+
+
+@transaction.atomic
+def follow_up_record(
+    *,
+    actor: User,
+    follow_up: FollowUp,
+    done_on: date,
+    self_sufficient: bool,
+    income_source: str,
+    occupation: str,
+    comment: str = "",
+    request: HttpRequest | None = None,
+) -> FollowUp:
+    """Record (or correct) the answers of the 90-day follow-up."""
+    follow_up = (
+        FollowUp.objects.select_for_update().select_related("enrolment").get(pk=follow_up.pk)
+    )
+    earliest = follow_up.due_on - timedelta(days=FOLLOW_UP_EARLY_DAYS)
+    if done_on < earliest:
+        raise EnrolmentError(
+            {
+                "done_on": _(
+                    "The follow-up is due %(due)s: it can be recorded from %(earliest)s, two "
+                    "weeks before."
+                )
+                % {"due": follow_up.due_on.isoformat(), "earliest": earliest.isoformat()}
+            }
+        )
+    if done_on > timezone.localdate():
+        raise EnrolmentError({"done_on": _("The follow-up date cannot be in the future.")})
+    follow_up.done_on = done_on
+    follow_up.self_sufficient = self_sufficient
+    follow_up.income_source = income_source
+    follow_up.occupation = occupation
+    follow_up.comment = comment.strip()
+    follow_up.recorded_by = actor
+    follow_up.recorded_at = timezone.now()
+    follow_up.save()
+    log_access(
+        actor=actor,
+        action=AccessAction.CHANGE,
+        obj=follow_up.enrolment,
+        request=request,
+        detail=f"follow-up recorded {done_on:%Y-%m-%d}",
+    )
+    return follow_up

@@ -20,4 +20,10 @@ urlpatterns = [
     path("participants/<uuid:public_id>/", views.participant_detail, name="participant-detail"),
     path("participants/<uuid:public_id>/start/", views.enrolment_start, name="enrolment-start"),
     path("participants/<uuid:public_id>/extend/", views.enrolment_extend, name="enrolment-extend"),
+    path("participants/<uuid:public_id>/exit/", views.enrolment_exit, name="enrolment-exit"),
+    path(
+        "participants/<uuid:public_id>/follow-up/",
+        views.follow_up_record,
+        name="follow-up-record",
+    ),
 ]

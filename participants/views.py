@@ -1,5 +1,6 @@
 """Planning pages (a project's starts and, for rolling intake, yearly places) and the
-participants: the list, the participant page, starting and extending a participation.
+participants: the list, the participant page, starting, extending and ending a participation,
+and the follow-up 90 days after the end.
 
 Participants are the project's coordinators' business. An enrolment is fetched in the user's
 federation (another federation's: 404) and then the role is checked (the wrong role: 403).
@@ -24,8 +25,10 @@ from fokus.services import federation_object_save
 from participants import permissions, services
 from participants.forms import (
     CohortForm,
+    EnrolmentExitForm,
     EnrolmentExtendForm,
     EnrolmentStartForm,
+    FollowUpForm,
     ParticipantFilterForm,
     YearForm,
     YearQuotaFormSet,
@@ -163,6 +166,7 @@ def _enrolment(request: HttpRequest, public_id) -> Enrolment:
             "cohort__municipality",
             "coordinator",
             "referral__home_municipality",
+            "follow_up__recorded_by",
         ),
         public_id=public_id,
     )
@@ -180,7 +184,7 @@ def participant_list(request: HttpRequest, project_pk: int) -> HttpResponse:
     enrolments = (
         Enrolment.objects.for_user(request.user)
         .filter(project=project)
-        .select_related("referral", "cohort__municipality", "coordinator")
+        .select_related("referral", "cohort__municipality", "coordinator", "follow_up")
         .order_by("cohort__start_date", "referral__name", "referral__alias", "pk")
     )
     status = 200
@@ -206,6 +210,7 @@ def participant_detail(request: HttpRequest, public_id) -> HttpResponse:
     enrolment = _enrolment(request, public_id)
     user = request.user
     log_access(actor=user, action=AccessAction.VIEW, obj=enrolment, request=request)
+    follow_up = getattr(enrolment, "follow_up", None)
     return render(
         request,
         "participants/participant_detail.html",
@@ -213,9 +218,13 @@ def participant_detail(request: HttpRequest, public_id) -> HttpResponse:
             "enrolment": enrolment,
             "referral": enrolment.referral,
             "extensions": enrolment.extensions.select_related("by"),
+            "follow_up": follow_up,
+            "follow_up_overdue": bool(follow_up and follow_up.is_overdue(timezone.localdate())),
             "can_see_details": permissions.can_see_details(user, enrolment),
             "can_start": permissions.can_start(user, enrolment),
             "can_extend": permissions.can_extend(user, enrolment),
+            "can_exit": permissions.can_exit(user, enrolment),
+            "can_record_follow_up": permissions.can_record_follow_up(user, enrolment),
         },
     )
 
@@ -287,5 +296,76 @@ def enrolment_extend(request: HttpRequest, public_id) -> HttpResponse:
             "form": form,
             "extensions": enrolment.extensions.select_related("by"),
         },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_exit(request: HttpRequest, public_id) -> HttpResponse:
+    enrolment = _enrolment(request, public_id)
+    if not permissions.can_exit(request.user, enrolment):
+        raise PermissionDenied(_("Only an active participation can be ended."))
+    if request.method == "POST":
+        form = EnrolmentExitForm(request.POST)
+        if form.is_valid():
+            try:
+                services.enrolment_exit(
+                    actor=request.user, enrolment=enrolment, request=request, **form.cleaned_data
+                )
+            except services.EnrolmentError as error:
+                # The service names the fields it refuses: each error shows at its field.
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("The participation of %(name)s has ended.") % {"name": enrolment}
+                )
+                return redirect("participants:participant-detail", enrolment.public_id)
+    else:
+        form = EnrolmentExitForm(initial={"exited_on": timezone.localdate()})
+    return render(
+        request,
+        "participants/enrolment_exit.html",
+        {"enrolment": enrolment, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_record(request: HttpRequest, public_id) -> HttpResponse:
+    enrolment = _enrolment(request, public_id)
+    if not permissions.can_record_follow_up(request.user, enrolment):
+        raise PermissionDenied(_("Only an ended participation has a follow-up to record."))
+    follow_up = enrolment.follow_up
+    if request.method == "POST":
+        form = FollowUpForm(request.POST)
+        if form.is_valid():
+            try:
+                services.follow_up_record(
+                    actor=request.user, follow_up=follow_up, request=request, **form.cleaned_data
+                )
+            except services.EnrolmentError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The follow-up was recorded."))
+                return redirect("participants:participant-detail", enrolment.public_id)
+    elif follow_up.done_on:
+        # A correction starts from the answers given.
+        form = FollowUpForm(
+            initial={
+                "done_on": follow_up.done_on,
+                "self_sufficient": "yes" if follow_up.self_sufficient else "no",
+                "income_source": follow_up.income_source,
+                "occupation": follow_up.occupation,
+                "comment": follow_up.comment,
+            }
+        )
+    else:
+        form = FollowUpForm(initial={"done_on": timezone.localdate()})
+    return render(
+        request,
+        "participants/follow_up_record.html",
+        {"enrolment": enrolment, "follow_up": follow_up, "form": form},
         status=400 if form.errors else 200,
     )

@@ -10,9 +10,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from participants.models import Enrolment
+from participants.models import Enrolment, FollowUp
 from referrals.models import CaseGroupMeeting, Consent, ConsentMethod, Consultation, ReferralStatus
 from tests.conftest import PERSONAS, test_personnummer
+
+pytestmark = pytest.mark.django_db
 
 LOGIN = 302  # anonymous: redirected to the login page
 OK = 200
@@ -290,6 +292,16 @@ MATRIX = {
         "get",
         "coordinators",
     ),
+    "participants:enrolment-exit": (
+        lambda f: {"public_id": f["active_enrolment"].public_id},
+        "get",
+        "coordinators",
+    ),
+    "participants:follow-up-record": (
+        lambda f: {"public_id": f["exited_enrolment"].public_id},
+        "get",
+        "coordinators",
+    ),
 }
 
 # Served by Django itself, guarded by its own staff check.
@@ -371,6 +383,25 @@ def _objects(request) -> dict:
         enrolled_on=date(2026, 9, 1),
         planned_exit_on=date(2027, 9, 1),
     )
+    # One that has ended, with its 90-day follow-up still to do.
+    objects["exited_enrolment"] = Enrolment.objects.create(
+        federation=project.federation,
+        project=project,
+        cohort=objects["cohort"],
+        referral=make_referral(
+            status=ReferralStatus.EXITED, personnummer=test_personnummer("19850101", "984")
+        ),
+        status=Enrolment.Status.EXITED,
+        coordinator=objects["coordinator"],
+        enrolled_on=date(2025, 9, 1),
+        planned_exit_on=date(2026, 9, 1),
+        exited_on=date(2026, 9, 1),
+        exit_reason="completed_period",
+        destination="studies",
+        receiving_party="Vuxenutbildningen",
+        exit_plan="Komvux från januari.",
+    )
+    FollowUp.objects.create(enrolment=objects["exited_enrolment"], due_on=date(2026, 11, 30))
     return objects
 
 

@@ -76,6 +76,15 @@ def test_it_counts_enrolled_active_and_exited_per_start(
     persona_client, project_a, cohort, make_referral, coordinator
 ):
     def enrol(serial, status, started=True):
+        exit_fields = {}
+        if status == Enrolment.Status.EXITED:
+            exit_fields = {
+                "exited_on": date(2026, 11, 2),
+                "exit_reason": "moved",
+                "destination": "none",
+                "receiving_party": "Socialtjänsten i Norrvik",
+                "exit_plan": "Fortsatt kontakt med socialtjänsten.",
+            }
         Enrolment.objects.create(
             federation=project_a.federation,
             project=project_a,
@@ -88,6 +97,7 @@ def test_it_counts_enrolled_active_and_exited_per_start(
             coordinator=coordinator if started else None,
             enrolled_on=date(2026, 9, 1) if started else None,
             planned_exit_on=date(2027, 9, 1) if started else None,
+            **exit_fields,
         )
 
     client = persona_client("coordinator")
