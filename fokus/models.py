@@ -13,15 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fokus.access import Role
+from fokus.history import row_history
 
 
-def _history():
-    """Row history of inserts, updates and deletes. Trackers bind to their model, so each
-    model needs fresh instances."""
-    return (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-
-
-@pghistory.track(*_history())
+@pghistory.track(*row_history())
 class Federation(models.Model):
     """A samordningsförbund: the tenant. Nothing of one federation is visible to another."""
 
@@ -50,7 +45,7 @@ class FederationScopedQuerySet(models.QuerySet):
         return self.filter(federation_id=user.federation_id)
 
 
-@pghistory.track(*_history())
+@pghistory.track(*row_history())
 class Municipality(models.Model):
     federation = models.ForeignKey(
         Federation, on_delete=models.PROTECT, related_name="municipalities"
@@ -88,7 +83,7 @@ class AgencyKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-@pghistory.track(*_history())
+@pghistory.track(*row_history())
 class Agency(models.Model):
     """A party (part) of the federation: AF, FK, the region or a municipality's social services."""
 
@@ -145,7 +140,7 @@ class ProjectQuerySet(models.QuerySet):
         return scoped.filter(pk__in=access.project_ids(user))
 
 
-@pghistory.track(*_history())
+@pghistory.track(*row_history())
 class Project(models.Model):
     """An insats/projekt funded by the federation."""
 
@@ -222,7 +217,7 @@ class UserManager(BaseUserManager):
         return self.filter(federation_id=user.federation_id)
 
 
-@pghistory.track(*_history(), exclude=["password", "last_login"])
+@pghistory.track(*row_history(), exclude=["password", "last_login"])
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in with their e-mail address.
 
@@ -276,7 +271,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
-@pghistory.track(*_history())
+@pghistory.track(*row_history())
 class Membership(models.Model):
     """One role of one user in one context (a project, an agency, or the federation itself)."""
 

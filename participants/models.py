@@ -12,11 +12,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from fokus import access
+from fokus.history import row_history
 from fokus.models import Agency, Federation, Municipality, Project
-
-
-def _history():
-    return (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 
 
 def add_months(day: date, months: int) -> date:
@@ -38,7 +35,7 @@ class CohortQuerySet(models.QuerySet):
         return self.filter(project__federation_id=user.federation_id)
 
 
-@pghistory.track(*_history())
+@pghistory.track(*row_history())
 class Cohort(models.Model):
     """A start (uppstart) of participants in one municipality on a date."""
 
@@ -132,7 +129,7 @@ class Cohort(models.Model):
         return add_months(enrolled_on, self.period_months)
 
 
-@pghistory.track(*_history())
+@pghistory.track(*row_history())
 class AgencyYearQuota(models.Model):
     """Rolling intake: how many people an agency may refer to a project in a calendar year."""
 
@@ -235,7 +232,7 @@ class EnrolmentQuerySet(models.QuerySet):
         return self.in_federation(user).filter(project_id__in=access.coordinated_project_ids(user))
 
 
-@pghistory.track(*_history())
+@pghistory.track(*row_history())
 class Enrolment(models.Model):
     """A participation: created when the ärendegrupp accepts a referral, started by a
     coordinator (`participants.services.enrolment_start`). Gender, birth year and home
@@ -379,7 +376,7 @@ class Enrolment(models.Model):
         return self.status == self.Status.CONSENT_WITHDRAWN
 
 
-@pghistory.track(*_history())
+@pghistory.track(*row_history())
 class EnrolmentExtension(models.Model):
     """A moved planned exit date, with why. Shown on the participant page so that repeated
     extensions are visible: a participation must not turn into storage."""
@@ -413,7 +410,7 @@ class FollowUpQuerySet(models.QuerySet):
         return self.filter(enrolment__in=Enrolment.objects.for_user(user))
 
 
-@pghistory.track(*_history())
+@pghistory.track(*row_history())
 class FollowUp(models.Model):
     """The follow-up 90 days after exit: is the person self-sufficient, and on what."""
 

@@ -14,12 +14,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fokus.history import row_history
 from fokus.models import Agency, Federation, Municipality, Project
 from referrals.querysets import CaseGroupMeetingQuerySet, ConsultationQuerySet, ReferralQuerySet
-
-
-def _history():
-    return (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 
 
 class Gender(models.TextChoices):
@@ -108,7 +105,7 @@ def _comment():
     return models.TextField(_("comment"), blank=True)
 
 
-@pghistory.track(*_history())
+@pghistory.track(*row_history())
 class Referral(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     federation = models.ForeignKey(Federation, on_delete=models.PROTECT, related_name="+")
@@ -388,7 +385,7 @@ CONSENT_PARTIES = [
 ]
 
 
-@pghistory.track(*_history())
+@pghistory.track(*row_history())
 class Consent(models.Model):
     """The person's consent to information exchange for this one participation."""
 
@@ -451,7 +448,7 @@ class Consent(models.Model):
         return self.withdrawn_at is not None
 
 
-@pghistory.track(*_history())
+@pghistory.track(*row_history())
 class CaseGroupMeeting(models.Model):
     """An ärendemöte of one project's ärendegrupp."""
 
@@ -479,7 +476,7 @@ class CaseGroupMeeting(models.Model):
         return f"{self.project} {self.date:%Y-%m-%d}"
 
 
-@pghistory.track(*_history())
+@pghistory.track(*row_history())
 class Consultation(models.Model):
     """A case raised for advice only: no identity, no referral."""
 
