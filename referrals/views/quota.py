@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from fokus import access
 from fokus.models import IntakeMode, Project
-from participants.forms import YearForm
+from participants.forms.cohorts import YearForm
 from referrals import project_access, quota
 from referrals.models import Referral, ReferralStatus
 

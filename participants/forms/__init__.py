@@ -1,0 +1,1 @@
+"""The participants app's forms, one module per feature."""

@@ -1,0 +1,35 @@
+"""The participants app's models, one module per feature: cohorts (starts and their programme
+shape), enrolments (start, extension, exit, 90-day follow-up), meetings (client meetings and
+group sessions with attendance) and plans (the action plan)."""
+
+from participants.models.cohorts import AgencyYearQuota, Cohort, add_months
+from participants.models.enrolments import (
+    EXIT_REASONS_WITHOUT_HANDOVER,
+    FOLLOW_UP_DAYS,
+    WORK_DESTINATIONS,
+    Destination,
+    EducationLevel,
+    Enrolment,
+    EnrolmentExtension,
+    ExitReason,
+    FollowUp,
+    IncomeSource,
+    Occupation,
+)
+
+__all__ = [
+    "EXIT_REASONS_WITHOUT_HANDOVER",
+    "FOLLOW_UP_DAYS",
+    "WORK_DESTINATIONS",
+    "AgencyYearQuota",
+    "Cohort",
+    "Destination",
+    "EducationLevel",
+    "Enrolment",
+    "EnrolmentExtension",
+    "ExitReason",
+    "FollowUp",
+    "IncomeSource",
+    "Occupation",
+    "add_months",
+]

@@ -1,0 +1,1 @@
+"""The participants app\x27s views, one module per feature."""
