@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants.views import cohorts, enrolments
+from participants.views import cohorts, due, enrolments, letters, meetings, officer, plans
 
 app_name = "participants"
 urlpatterns = [
@@ -38,4 +38,45 @@ urlpatterns = [
         enrolments.follow_up_record,
         name="follow-up-record",
     ),
+]
+
+# Meetings and group sessions with attendance.
+urlpatterns += [
+    path(
+        "participants/<uuid:public_id>/meetings/new/",
+        meetings.meeting_create,
+        name="meeting-create",
+    ),
+    path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting-edit"),
+    path("cohorts/<int:pk>/sessions/", meetings.session_list, name="session-list"),
+    path("cohorts/<int:pk>/sessions/new/", meetings.session_create, name="session-create"),
+    path("sessions/<int:pk>/edit/", meetings.session_edit, name="session-edit"),
+]
+
+# The action plan.
+urlpatterns += [
+    path("participants/<uuid:public_id>/plan/", plans.plan_detail, name="plan-detail"),
+    path("participants/<uuid:public_id>/plan/goals/new/", plans.goal_create, name="goal-create"),
+    path("goals/<int:pk>/edit/", plans.goal_edit, name="goal-edit"),
+    path(
+        "participants/<uuid:public_id>/plan/versions/<int:number>/",
+        plans.plan_version,
+        name="plan-version",
+    ),
+]
+
+# Invitation letters.
+urlpatterns += [
+    path(
+        "participants/<uuid:public_id>/letters/new/",
+        letters.letter_create,
+        name="letter-create",
+    ),
+    path("letters/<int:pk>/pdf/", letters.letter_pdf, name="letter-pdf"),
+]
+
+# The coordinators' due list and the case officers' participants.
+urlpatterns += [
+    path("projects/<int:project_pk>/due/", due.due_list, name="due-list"),
+    path("my-participants/", officer.officer_participant_list, name="officer-participant-list"),
 ]

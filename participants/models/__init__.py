@@ -16,8 +16,38 @@ from participants.models.enrolments import (
     IncomeSource,
     Occupation,
 )
+from participants.models.letters import InvitationLetter
+from participants.models.meetings import (
+    Attendance,
+    AttendanceStatus,
+    ClientMeeting,
+    GroupSession,
+    MeetingKind,
+    SessionTheme,
+    TalkForm,
+)
+from participants.models.plans import (
+    ActionPlan,
+    ActionPlanVersion,
+    Goal,
+    GoalStatus,
+    ResponsibleParty,
+)
 
 __all__ = [
+    "ActionPlan",
+    "ActionPlanVersion",
+    "Attendance",
+    "AttendanceStatus",
+    "ClientMeeting",
+    "Goal",
+    "GoalStatus",
+    "GroupSession",
+    "InvitationLetter",
+    "MeetingKind",
+    "ResponsibleParty",
+    "SessionTheme",
+    "TalkForm",
     "EXIT_REASONS_WITHOUT_HANDOVER",
     "FOLLOW_UP_DAYS",
     "WORK_DESTINATIONS",
