@@ -105,9 +105,11 @@ def seed_demo() -> list[DemoLogin]:
         substitute, Role.CASE_GROUP_MEMBER, project=project, agency=social["Ekeby"], substitute=True
     )
 
+    from participants.demo import seed_participants
     from referrals.demo import seed_referrals
 
     seed_referrals(project)
+    seed_participants(project)
 
     return [
         DemoLogin(admin.email, admin.full_name, "förbundsadministratör"),

@@ -31,6 +31,10 @@ def items_for(user) -> list[NavItem]:
         items.append(NavItem(_("Projects"), reverse("project-list")))
     if access.roles(user) & _REFERRAL_ROLES:
         items.append(NavItem(_("Referrals"), reverse("referrals:referral-list")))
+    if access.case_officer_agency_ids(user):
+        items.append(
+            NavItem(_("My participants"), reverse("participants:officer-participant-list"))
+        )
     if access.is_federation_admin(user):
         items += [
             NavItem(_("Users"), reverse("manage:user-list")),

@@ -21,6 +21,15 @@ def can_exit(user, enrolment: Enrolment) -> bool:
     return enrolment.status == Enrolment.Status.ACTIVE and can_coordinate(user, enrolment)
 
 
+def can_record_meeting(user, enrolment: Enrolment) -> bool:
+    """Meetings, letters and the plan: from acceptance (the intake talk comes before the
+    start) until the exit."""
+    return enrolment.status in (
+        Enrolment.Status.ACCEPTED,
+        Enrolment.Status.ACTIVE,
+    ) and can_coordinate(user, enrolment)
+
+
 def can_record_follow_up(user, enrolment: Enrolment) -> bool:
     """An exited participation with a planned follow-up (none after death or an error)."""
     return (

@@ -47,7 +47,8 @@ urlpatterns += [
         meetings.meeting_create,
         name="meeting-create",
     ),
-    path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting-edit"),
+    # Not "meetings/<pk>/edit/": that is the ärendegrupp's meeting (referrals:meeting-edit).
+    path("participant-meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting-edit"),
     path("cohorts/<int:pk>/sessions/", meetings.session_list, name="session-list"),
     path("cohorts/<int:pk>/sessions/new/", meetings.session_create, name="session-create"),
     path("sessions/<int:pk>/edit/", meetings.session_edit, name="session-edit"),

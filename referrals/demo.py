@@ -48,10 +48,14 @@ def seed_referrals(project: Project) -> None:
     cohorts = {}
     for offset, name in enumerate(["Ekeby", "Norrvik", "Sjömark"]):
         start = today + timedelta(days=30 + 14 * offset)
-        cohorts[name], _ = Cohort.objects.get_or_create(
+        # The next start in the municipality (the participants demo adds a running one).
+        cohorts[name] = Cohort.objects.filter(
+            project=project, municipality=municipalities[name], start_date__gt=today
+        ).first() or Cohort.objects.create(
             project=project,
             municipality=municipalities[name],
-            defaults={"start_date": start, "release_date": start - timedelta(days=14)},
+            start_date=start,
+            release_date=start - timedelta(days=14),
         )
     meeting, _ = CaseGroupMeeting.objects.get_or_create(
         project=project,

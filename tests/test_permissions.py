@@ -9,8 +9,16 @@ from datetime import date
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from participants.models import Enrolment, FollowUp
+from participants import plans
+from participants.models import (
+    ClientMeeting,
+    Enrolment,
+    FollowUp,
+    GroupSession,
+    InvitationLetter,
+)
 from referrals.models import CaseGroupMeeting, Consent, ConsentMethod, Consultation, ReferralStatus
 from tests.conftest import PERSONAS, test_personnummer
 
@@ -280,7 +288,9 @@ MATRIX = {
     "participants:participant-detail": (
         lambda f: {"public_id": f["enrolment"].public_id},
         "get",
-        "coordinators",
+        # The referring agency's officer reads the shared summary; another agency's officer
+        # gets 404, as for another agency's referral.
+        with_(SHAPES["coordinators"], case_officer_a=OK, case_officer_b=404),
     ),
     "participants:enrolment-start": (
         lambda f: {"public_id": f["enrolment"].public_id},
@@ -301,6 +311,47 @@ MATRIX = {
         lambda f: {"public_id": f["exited_enrolment"].public_id},
         "get",
         "coordinators",
+    ),
+    "participants:meeting-create": (
+        lambda f: {"public_id": f["active_enrolment"].public_id},
+        "get",
+        "coordinators",
+    ),
+    "participants:meeting-edit": (lambda f: {"pk": f["client_meeting"].pk}, "get", "coordinators"),
+    "participants:session-list": (lambda f: {"pk": f["cohort"].pk}, "get", "coordinators"),
+    "participants:session-create": (lambda f: {"pk": f["cohort"].pk}, "get", "coordinators"),
+    "participants:session-edit": (lambda f: {"pk": f["session"].pk}, "get", "coordinators"),
+    "participants:plan-detail": (
+        lambda f: {"public_id": f["active_enrolment"].public_id},
+        "get",
+        "coordinators",
+    ),
+    "participants:goal-create": (
+        lambda f: {"public_id": f["active_enrolment"].public_id},
+        "get",
+        "coordinators",
+    ),
+    "participants:goal-edit": (lambda f: {"pk": f["goal"].pk}, "get", "coordinators"),
+    "participants:plan-version": (
+        lambda f: {"public_id": f["active_enrolment"].public_id, "number": 1},
+        "get",
+        "coordinators",
+    ),
+    "participants:letter-create": (
+        lambda f: {"public_id": f["active_enrolment"].public_id},
+        "get",
+        "coordinators",
+    ),
+    "participants:letter-pdf": (lambda f: {"pk": f["letter"].pk}, "get", "coordinators"),
+    "participants:due-list": (
+        lambda f: {"project_pk": f["project_a"].pk},
+        "get",
+        "coordinators",
+    ),
+    "participants:officer-participant-list": (
+        None,
+        "get",
+        with_(everyone(403), case_officer_a=OK, case_officer_b=OK, anonymous=LOGIN),
     ),
 }
 
@@ -402,6 +453,37 @@ def _objects(request) -> dict:
         exit_plan="Komvux från januari.",
     )
     FollowUp.objects.create(enrolment=objects["exited_enrolment"], due_on=date(2026, 11, 30))
+    # The active participation's meeting, plan and letter, and a group session of its start.
+    coordinator, active = objects["coordinator"], objects["active_enrolment"]
+    objects["client_meeting"] = ClientMeeting.objects.create(
+        enrolment=active,
+        kind="intake",
+        date=date(2026, 9, 1),
+        duration_minutes=60,
+        recorded_by=coordinator,
+    )
+    objects["session"] = GroupSession.objects.create(
+        cohort=objects["cohort"],
+        date=date(2026, 9, 8),
+        duration_minutes=180,
+        theme="motivation",
+        recorded_by=coordinator,
+    )
+    objects["goal"] = plans.goal_save(
+        actor=coordinator,
+        enrolment=active,
+        text="Hitta en praktikplats",
+        responsible="participant",
+        status="planned",
+    )
+    objects["letter"] = InvitationLetter.objects.create(
+        enrolment=active,
+        intake_at=timezone.now(),
+        intake_place="Kontoret",
+        contact=coordinator,
+        contact_phone="010-123 45 67",
+        created_by=coordinator,
+    )
     return objects
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fokus import access
 from fokus.history import row_history
-from fokus.models import Federation, Project
+from fokus.models import AgencyKind, Federation, Project
 from participants.models.cohorts import Cohort
 
 
@@ -96,6 +96,37 @@ class EnrolmentQuerySet(models.QuerySet):
     def for_user(self, user):
         """The tenant and the role: coordinators see their projects' participants."""
         return self.in_federation(user).filter(project_id__in=access.coordinated_project_ids(user))
+
+    def shared_with_officer(self, user):
+        """What a case officer may follow (DOMAIN §9): participants their agency referred
+        *and* whose consent, still in force, covers that agency. Not after consent withdrawal."""
+        agencies = access.case_officer_agency_ids(user)
+        if not agencies:
+            return self.none()
+        return (
+            self.in_federation(user)
+            .filter(referral__referring_agency_id__in=agencies)
+            .filter(consent_covers_referring_agency())
+            .exclude(status=Enrolment.Status.CONSENT_WITHDRAWN)
+        )
+
+
+# Which box of the consent form covers an agency of each kind. "Other" agencies have no box,
+# so nothing is shared with them.
+CONSENT_FIELD_BY_AGENCY_KIND = {
+    AgencyKind.EMPLOYMENT_SERVICE: "consents_af",
+    AgencyKind.SOCIAL_INSURANCE: "consents_fk",
+    AgencyKind.REGION: "consents_region",
+    AgencyKind.SOCIAL_SERVICES: "consents_social_services",
+}
+
+
+def consent_covers_referring_agency() -> Q:
+    """Enrolments whose referral's consent is in force and ticks the referring agency's box."""
+    covered = Q(pk__in=[])
+    for kind, field in CONSENT_FIELD_BY_AGENCY_KIND.items():
+        covered |= Q(referral__referring_agency__kind=kind, **{f"referral__consent__{field}": True})
+    return covered & Q(referral__consent__withdrawn_at__isnull=True)
 
 
 @pghistory.track(*row_history())

@@ -1,7 +1,43 @@
-"""(being written)"""
+"""The coordinators' due list for a project: overdue and upcoming, filterable."""
 
-from django.http import Http404
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from fokus import access
+from participants.due import due_list as compute_due_list
+from participants.forms.due import DueFilterForm
+from participants.models import Enrolment
+from participants.views.lookup import project_for
+from referrals import project_access
 
 
-def due_list(request, **kwargs):
-    raise Http404
+@login_required
+@require_safe
+def due_list(request: HttpRequest, project_pk: int) -> HttpResponse:
+    project = project_for(request, project_pk)
+    project_access.require(access.can_coordinate(request.user, project))
+    today = timezone.localdate()
+    form = DueFilterForm(request.GET or None, project=project)
+    enrolments = Enrolment.objects.for_user(request.user).filter(project=project)
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            enrolments = form.apply(enrolments)
+        else:
+            enrolments, status = enrolments.none(), 400
+    return render(
+        request,
+        "participants/due_list.html",
+        {
+            "project": project,
+            "form": form,
+            "due": compute_due_list(enrolments, today),
+            "today": today,
+        },
+        status=status,
+    )

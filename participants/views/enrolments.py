@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from fokus import access
 from fokus.audit import log_access
 from fokus.models import AccessAction
-from participants import permissions, services
+from participants import attendance, permissions, plans, services
+from participants.due import due_list
 from participants.forms.enrolments import (
     EnrolmentExitForm,
     EnrolmentExtendForm,
@@ -24,7 +25,9 @@ from participants.forms.enrolments import (
     ParticipantFilterForm,
 )
 from participants.models import Enrolment
+from participants.timeline import timeline
 from participants.views.lookup import enrolment_for as _enrolment
+from participants.views.lookup import enrolment_for_reader
 from participants.views.lookup import project_for as _project
 from referrals import project_access
 
@@ -61,26 +64,36 @@ def participant_list(request: HttpRequest, project_pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def participant_detail(request: HttpRequest, public_id) -> HttpResponse:
-    enrolment = _enrolment(request, public_id)
+    """The participant page. Coordinators of the project get everything; a case officer whose
+    agency referred the person, under a consent that covers it, gets the summary and the plan
+    (not the coordinators' notes). Every opening is written to the access log."""
+    enrolment, coordinates = enrolment_for_reader(request, public_id)
     user = request.user
+    today = timezone.localdate()
     log_access(actor=user, action=AccessAction.VIEW, obj=enrolment, request=request)
     follow_up = getattr(enrolment, "follow_up", None)
-    return render(
-        request,
-        "participants/participant_detail.html",
-        {
-            "enrolment": enrolment,
-            "referral": enrolment.referral,
-            "extensions": enrolment.extensions.select_related("by"),
-            "follow_up": follow_up,
-            "follow_up_overdue": bool(follow_up and follow_up.is_overdue(timezone.localdate())),
-            "can_see_details": permissions.can_see_details(user, enrolment),
-            "can_start": permissions.can_start(user, enrolment),
-            "can_extend": permissions.can_extend(user, enrolment),
-            "can_exit": permissions.can_exit(user, enrolment),
-            "can_record_follow_up": permissions.can_record_follow_up(user, enrolment),
-        },
+    context = {
+        "enrolment": enrolment,
+        "referral": enrolment.referral,
+        "follow_up": follow_up,
+        "attendance": attendance.attendance_summary(enrolment),
+        "goals": plans.current_goals(enrolment),
+    }
+    if not coordinates:
+        return render(request, "participants/participant_officer.html", context)
+    context.update(
+        extensions=enrolment.extensions.select_related("by"),
+        follow_up_overdue=bool(follow_up and follow_up.is_overdue(today)),
+        due=due_list(Enrolment.objects.filter(pk=enrolment.pk), today),
+        timeline=timeline(enrolment, editable=True),
+        can_see_details=permissions.can_see_details(user, enrolment),
+        can_start=permissions.can_start(user, enrolment),
+        can_extend=permissions.can_extend(user, enrolment),
+        can_exit=permissions.can_exit(user, enrolment),
+        can_record_follow_up=permissions.can_record_follow_up(user, enrolment),
+        can_record_meeting=permissions.can_record_meeting(user, enrolment),
     )
+    return render(request, "participants/participant_detail.html", context)
 
 
 @login_required

@@ -12,13 +12,24 @@ ADMIN_LINKS = [
 
 EXPECTED_NAV = {
     "coordinator": ["home", "project-list", "referrals:referral-list"],
-    "case_officer_a": ["home", "project-list", "referrals:referral-list"],
+    "case_officer_a": [
+        "home",
+        "project-list",
+        "referrals:referral-list",
+        "participants:officer-participant-list",
+    ],
     "case_group_member": ["home", "project-list", "referrals:referral-list"],
     "federation_staff": ["home", "project-list"],
     "federation_admin": ["home", "project-list", *ADMIN_LINKS],
     "no_role_user": ["home"],
 }
-ALL_NAV = {"home", "project-list", "referrals:referral-list", *ADMIN_LINKS}
+ALL_NAV = {
+    "home",
+    "project-list",
+    "referrals:referral-list",
+    "participants:officer-participant-list",
+    *ADMIN_LINKS,
+}
 
 EXPECTED_SECTION = {
     "coordinator": "role-coordinator",
