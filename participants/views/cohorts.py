@@ -54,6 +54,7 @@ def cohort_list(request: HttpRequest, project_pk: int) -> HttpResponse:
             "project": project,
             "board": [(row, counts.get(row.cohort.pk, none)) for row in board],
             "can_manage": project_access.can_manage_cohorts(request.user, project),
+            "can_coordinate": access.can_coordinate(request.user, project),
             "rolling": project.intake_mode == IntakeMode.ROLLING,
         },
     )
