@@ -210,5 +210,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # WeasyPrint and fontTools narrate every PDF step by step at INFO.
+    "loggers": {
+        name: {"level": "WARNING"} for name in ("pgserver", "axes", "weasyprint", "fontTools")
+    },
 }

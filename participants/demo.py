@@ -3,13 +3,14 @@ sessions and attendance (one with two absences in a row), action plans, and one 
 and awaits the 90-day follow-up. All people are fictional; personnummer use serials 986–993,
 which Skatteverket never gives to real people. Dates are relative to today."""
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from fokus.models import Agency, Municipality, Project, User
 from participants import plans
 from participants.models import (
+    ActionPlanVersion,
     Attendance,
     ClientMeeting,
     Cohort,
@@ -79,12 +80,15 @@ def _accepted_referral(project, cohort, person, officer, deciding, municipality,
         place=agency.name,
         recorded_by=officer,
     )
-    ReferralStatusChange.objects.create(
+    # `at` is set on insert; the demo's history is dated as it would have happened.
+    submitted = ReferralStatusChange.objects.create(
         referral=referral, status=ReferralStatus.SUBMITTED, by=officer
     )
-    ReferralStatusChange.objects.create(
+    accepted = ReferralStatusChange.objects.create(
         referral=referral, status=ReferralStatus.ACCEPTED, by=deciding, cohort=cohort
     )
+    ReferralStatusChange.objects.filter(pk=submitted.pk).update(at=referral.submitted_at)
+    ReferralStatusChange.objects.filter(pk=accepted.pk).update(at=referral.decided_at)
     return Enrolment.objects.create(
         federation=project.federation, project=project, cohort=cohort, referral=referral
     )
@@ -221,4 +225,17 @@ def seed_participants(project: Project) -> None:
         income_source_after="salary",
         occupation_after="work",
         occupation_extent_percent=75,
+    )
+    _date_history(enrolments, start, exited_on)
+
+
+def _date_history(enrolments, start, exited_on) -> None:
+    """The services stamp the enrolment and the exit with today; move them to their days."""
+    zone = timezone.get_current_timezone()
+    for status, day in ((ReferralStatus.ENROLLED, start), (ReferralStatus.EXITED, exited_on)):
+        ReferralStatusChange.objects.filter(
+            referral__enrolment__in=enrolments, status=status
+        ).update(at=datetime.combine(day, time(11), tzinfo=zone))
+    ActionPlanVersion.objects.filter(plan__enrolment__in=enrolments).update(
+        at=datetime.combine(start + timedelta(days=2), time(13), tzinfo=zone)
     )

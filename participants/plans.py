@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -210,6 +211,11 @@ def _check(
 
 
 @transaction.atomic
+def _snapshot_in_organisation_language(plan: ActionPlan) -> list[dict]:
+    with translation.override(settings.LANGUAGE_CODE):
+        return snapshot(plan)
+
+
 def goal_save(
     *,
     actor: User,
@@ -259,11 +265,15 @@ def goal_save(
     if old is None:
         siblings = Goal.objects.filter(plan=plan, parent=goal.parent)
         goal.position = (siblings.aggregate(last=Max("position"))["last"] or 0) + 1
-        summary = (_("New sub-goal: %(text)s") if goal.parent else _("New goal: %(text)s")) % {
-            "text": _short(goal.text)
-        }
-    else:
-        summary = _change_summary(old, goal)
+    # The version is a record: written in the organisation's language, whoever writes it
+    # (the demo seeds plans outside any request).
+    with translation.override(settings.LANGUAGE_CODE):
+        if old is None:
+            summary = (_("New sub-goal: %(text)s") if goal.parent else _("New goal: %(text)s")) % {
+                "text": _short(goal.text)
+            }
+        else:
+            summary = _change_summary(old, goal)
     goal.save()
 
     plan.version += 1
@@ -274,7 +284,7 @@ def goal_save(
         plan=plan,
         number=plan.version,
         summary=Truncator(summary).chars(300),
-        goals=snapshot(plan),
+        goals=_snapshot_in_organisation_language(plan),
         by=actor,
     )
     # The goal's text is case content: the log names the goal and the version, not the text.
