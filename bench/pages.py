@@ -132,6 +132,76 @@ def populate_referrals(project):
     return coordinator, meeting
 
 
+def populate_participants(project, coordinator):
+    """The 65 accepted referrals become active participants of one start, with 12 group
+    sessions of attendance, 10 individual talks each and a three-goal action plan."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from participants.models import (
+        ActionPlan,
+        Attendance,
+        ClientMeeting,
+        Enrolment,
+        Goal,
+        GroupSession,
+    )
+    from referrals.models import Referral
+
+    today = timezone.localdate()
+    start = today - timedelta(weeks=13)
+    cohort = project.cohorts.order_by("start_date").first()
+    enrolments = Enrolment.objects.bulk_create(
+        Enrolment(
+            federation=project.federation,
+            project=project,
+            cohort=cohort,
+            referral=referral,
+            status="active",
+            coordinator=coordinator,
+            enrolled_on=start,
+            planned_exit_on=start + timedelta(days=365),
+        )
+        for referral in Referral.objects.filter(project=project, status="accepted")
+    )
+    sessions = GroupSession.objects.bulk_create(
+        GroupSession(
+            cohort=cohort,
+            date=start + timedelta(weeks=week),
+            duration_minutes=180,
+            theme="health",
+            recorded_by=coordinator,
+        )
+        for week in range(12)
+    )
+    Attendance.objects.bulk_create(
+        Attendance(session=s, enrolment=e, status=("present", "absent", "excused")[(i + j) % 3])
+        for i, s in enumerate(sessions)
+        for j, e in enumerate(enrolments)
+    )
+    ClientMeeting.objects.bulk_create(
+        ClientMeeting(
+            enrolment=e,
+            kind="individual",
+            talk_form="walk",
+            date=start + timedelta(weeks=week, days=2),
+            duration_minutes=45,
+            notes="Anteckning",
+            recorded_by=coordinator,
+        )
+        for e in enrolments
+        for week in range(10)
+    )
+    plans = ActionPlan.objects.bulk_create(ActionPlan(enrolment=e, version=3) for e in enrolments)
+    Goal.objects.bulk_create(
+        Goal(plan=plan, text=f"Mål {n}", responsible="participant", position=n)
+        for plan in plans
+        for n in range(3)
+    )
+    return cohort, enrolments[0]
+
+
 def measure(client: Client, url: str) -> tuple[float, float, int]:
     timings = []
     for _ in range(REPEAT):
@@ -189,6 +259,16 @@ def main() -> None:
             ).print_stats(25)
             return
         for label, url in referral_pages:
+            median, p95, queries = measure(client, url)
+            print(f"{label:36} {median:10.1f} {p95:8.1f} {queries:8}")
+        cohort, enrolment = populate_participants(project, coordinator)
+        participant_pages = [
+            ("participant list (65)", f"/projects/{project.pk}/participants/"),
+            ("due list (65 active)", f"/projects/{project.pk}/due/"),
+            ("group sessions grid (65 × 12)", f"/cohorts/{cohort.pk}/sessions/"),
+            ("participant page (22 events)", f"/participants/{enrolment.public_id}/"),
+        ]
+        for label, url in participant_pages:
             median, p95, queries = measure(client, url)
             print(f"{label:36} {median:10.1f} {p95:8.1f} {queries:8}")
     finally:
