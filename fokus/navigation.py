@@ -40,6 +40,7 @@ def items_for(user) -> list[NavItem]:
             NavItem(_("Users"), reverse("manage:user-list")),
             NavItem(_("Agencies"), reverse("manage:agency-list")),
             NavItem(_("Municipalities"), reverse("manage:municipality-list")),
+            NavItem(_("Step ladders"), reverse("stepladder:ladder-list")),
             NavItem(_("Access log"), reverse("manage:access-log")),
         ]
     return items

@@ -69,5 +69,8 @@ urlpatterns = [
     path("manage/", include(manage_urls)),
     path("", include("referrals.urls")),
     path("", include("participants.urls")),
+    path("", include("stepladder.urls")),
+    path("", include("surveys.urls")),
+    path("", include("reports.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -226,6 +226,11 @@ def _participation_events(enrolment: Enrolment) -> list[Event]:
     return events
 
 
+# Other apps add their sources (the step ladder's ratings, the reports): each a function
+# `(enrolment, *, editable) -> list[Event]` running a constant number of queries.
+SOURCES: list = []
+
+
 def timeline(enrolment: Enrolment, *, editable: bool = False) -> list[Event]:
     """The participation's events, newest first. `editable` adds links to edit meetings.
     Expects `enrolment` fetched with its follow-up (and its recorder) selected."""
@@ -237,5 +242,7 @@ def timeline(enrolment: Enrolment, *, editable: bool = False) -> list[Event]:
         *_plan_events(enrolment),
         *_letter_events(enrolment),
     ]
+    for source in SOURCES:
+        events += source(enrolment, editable=editable)
     events.sort(key=lambda event: event.sort_key, reverse=True)
     return events

@@ -20,6 +20,7 @@ from participants.models import (
     InvitationLetter,
 )
 from referrals.models import CaseGroupMeeting, Consent, ConsentMethod, Consultation, ReferralStatus
+from stepladder.models import Ladder, Rating, Step
 from tests.conftest import PERSONAS, test_personnummer
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,11 @@ SHAPES = {
     "reviewers": with_(in_federation_a(403), coordinator=OK, case_group_member=OK),
     # Who plans starts and places: the project's coordinators and the federation's admins.
     "cohort_managers": with_(in_federation_a(403), coordinator=OK, federation_admin=OK),
+    # Step statistics: the project's coordinators, and the federation's staff and admins, who
+    # see the aggregates only.
+    "step_statistics": with_(
+        in_federation_a(403), coordinator=OK, federation_staff=OK, federation_admin=OK
+    ),
     # Participants: the project's coordinators only. Another federation's user gets 404 (the
     # project or participation is not theirs), the rest of federation A 403.
     "coordinators": with_(in_federation_a(403), coordinator=OK),
@@ -348,6 +354,46 @@ MATRIX = {
         "get",
         "coordinators",
     ),
+    # --- Step ladder ------------------------------------------------------------------------
+    "stepladder:rating-list": (
+        lambda f: {"public_id": f["active_enrolment"].public_id},
+        "get",
+        with_(SHAPES["coordinators"], case_officer_a=OK, case_officer_b=404),
+    ),
+    "stepladder:rating-create": (
+        lambda f: {"public_id": f["active_enrolment"].public_id},
+        "get",
+        "coordinators",
+    ),
+    "stepladder:rating-correct": (lambda f: {"pk": f["rating"].pk}, "get", "coordinators"),
+    "stepladder:cohort-steps": (lambda f: {"pk": f["cohort"].pk}, "get", "step_statistics"),
+    "stepladder:project-steps": (
+        lambda f: {"project_pk": f["project_a"].pk},
+        "get",
+        "step_statistics",
+    ),
+    "stepladder:ladder-list": (None, "get", admin_only(outsider_admin=OK)),
+    "stepladder:ladder-create": (None, "get", admin_only(outsider_admin=OK)),
+    "stepladder:ladder-detail": (
+        lambda f: {"pk": f["own_ladder"].pk},
+        "get",
+        admin_only(outsider_admin=404),
+    ),
+    "stepladder:ladder-edit": (
+        lambda f: {"pk": f["own_ladder"].pk},
+        "get",
+        admin_only(outsider_admin=404),
+    ),
+    "stepladder:ladder-new-version": (
+        lambda f: {"pk": f["own_ladder"].pk},
+        "post",
+        with_(admin_only(outsider_admin=404), federation_admin=302),
+    ),
+    "stepladder:project-ladder": (
+        lambda f: {"project_pk": f["project_a"].pk},
+        "get",
+        admin_only(outsider_admin=404),
+    ),
     "participants:officer-participant-list": (
         None,
         "get",
@@ -484,6 +530,19 @@ def _objects(request) -> dict:
         contact_phone="010-123 45 67",
         created_by=coordinator,
     )
+    # A rating of the active participation on the default ladder, and a ladder of A's own.
+    step = Step.objects.get(ladder__is_default=True, number=2)
+    objects["rating"] = Rating.objects.create(
+        enrolment=active,
+        rated_on=date(2026, 9, 1),
+        kind="enrolment",
+        step=step,
+        rated_by=coordinator,
+    )
+    own = Ladder.objects.create(federation=project.federation, name="BIP-trappan")
+    Step.objects.create(ladder=own, number=1, headline="Start")
+    Step.objects.create(ladder=own, number=2, headline="Mål")
+    objects["own_ladder"] = own
     return objects
 
 

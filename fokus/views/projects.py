@@ -58,5 +58,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_raise_consultation": project_access.can_raise_consultation(user, project),
             "can_see_counts": project_access.can_see_counts(user, project),
             "can_see_participants": access.can_coordinate(user, project),
+            # Step statistics: aggregates for the federation's staff, everything for coordinators.
+            "can_see_steps": access.can_coordinate(user, project)
+            or access.is_federation_staff(user),
+            "can_set_ladder": access.can_manage_project_settings(user, project),
         },
     )

@@ -55,6 +55,8 @@ def cohort_list(request: HttpRequest, project_pk: int) -> HttpResponse:
             "board": [(row, counts.get(row.cohort.pk, none)) for row in board],
             "can_manage": project_access.can_manage_cohorts(request.user, project),
             "can_coordinate": access.can_coordinate(request.user, project),
+            "can_see_steps": access.can_coordinate(request.user, project)
+            or access.is_federation_staff(request.user),
             "rolling": project.intake_mode == IntakeMode.ROLLING,
         },
     )

@@ -7,6 +7,7 @@ ADMIN_LINKS = [
     "manage:user-list",
     "manage:agency-list",
     "manage:municipality-list",
+    "stepladder:ladder-list",
     "manage:access-log",
 ]
 
