@@ -35,6 +35,8 @@ def items_for(user) -> list[NavItem]:
         items.append(
             NavItem(_("My participants"), reverse("participants:officer-participant-list"))
         )
+    if access.is_federation_staff(user):
+        items.append(NavItem(_("Summary across projects"), reverse("reports:federation-summary")))
     if access.is_federation_admin(user):
         items += [
             NavItem(_("Users"), reverse("manage:user-list")),

@@ -4,10 +4,14 @@ placement, who rated and the corrections."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from collections.abc import Sequence
+
+from django.db.models import Max, Prefetch, QuerySet
 
 from participants.models import Enrolment
+from stepladder.chart import Trajectory, trajectory_of
 from stepladder.models import Marker, Rating, RatingCorrection
+from stepladder.project_ladder import ladder_for
 
 # Newest first: the rating that can still be corrected comes first.
 NEWEST_FIRST = ("-rated_on", "-created_at", "-pk")
@@ -53,3 +57,14 @@ def latest_rating_id(enrolment_id: int) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def trajectory_for(
+    enrolment: Enrolment, ratings: Sequence[Rating] | None = None, *, key: str = "trajectory"
+) -> Trajectory:
+    """The trajectory chart of the participation on its project's ladder (steps 1 to the
+    ladder's top step). Pass `ratings` (from `ratings_of`) when already read."""
+    if ratings is None:
+        ratings = list(ratings_of(enrolment))
+    top = ladder_for(enrolment.project).steps.aggregate(top=Max("number"))["top"] or 1
+    return trajectory_of(ratings, top_step=top, key=key)

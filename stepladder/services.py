@@ -127,7 +127,7 @@ def _check(
         }
     elif latest_other and rated_on < latest_other:
         # Ratings follow each other in time; the history is not rewritten from the middle.
-        errors["rated_on"] = _("The date cannot be before the latest other rating, %(date)s.") % {
+        errors["rated_on"] = _("Ratings are entered in date order: choose %(date)s or later.") % {
             "date": latest_other.isoformat()
         }
     if step.ladder_id != ladder.pk:

@@ -21,6 +21,9 @@ from participants.models import (
 )
 from referrals.models import CaseGroupMeeting, Consent, ConsentMethod, Consultation, ReferralStatus
 from stepladder.models import Ladder, Rating, Step
+from surveys.answering import hash_token
+from surveys.definitions import survey_copy
+from surveys.models import AnonymousLink, Contact, Invitation, Survey
 from tests.conftest import PERSONAS, test_personnummer
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +57,11 @@ def in_federation_a(status):
     (the project is not theirs), the login page for anonymous users."""
     return with_(everyone(status), outsider=404, outsider_admin=404, anonymous=LOGIN)
 
+
+# The förbund's own pages: its staff and admins; federation B's admin sees B's own.
+FEDERATION_STAFF_ONLY = with_(
+    everyone(403), federation_staff=OK, federation_admin=OK, outsider_admin=OK, anonymous=LOGIN
+)
 
 SHAPES = {
     # The project's coordinators and ärendegrupp members.
@@ -394,6 +402,100 @@ MATRIX = {
         "get",
         admin_only(outsider_admin=404),
     ),
+    # --- Surveys --------------------------------------------------------------------------
+    "surveys:survey-list": (
+        lambda f: {"project_pk": f["project_a"].pk},
+        "get",
+        "step_statistics",  # coordinators manage; the federation's staff read
+    ),
+    "surveys:survey-copy": (
+        lambda f: {"project_pk": f["project_a"].pk, "public_id": f["survey_template"].public_id},
+        "post",
+        with_(SHAPES["coordinators"], coordinator=302),
+    ),
+    "surveys:survey-detail": (
+        lambda f: {"public_id": f["partner_survey"].public_id},
+        "get",
+        "step_statistics",
+    ),
+    "surveys:survey-edit": (
+        lambda f: {"public_id": f["partner_survey"].public_id},
+        "get",
+        "coordinators",
+    ),
+    "surveys:survey-new-version": (
+        lambda f: {"public_id": f["partner_survey"].public_id},
+        "post",
+        with_(SHAPES["coordinators"], coordinator=302),
+    ),
+    "surveys:contact-list": (
+        lambda f: {"project_pk": f["project_a"].pk},
+        "get",
+        "coordinators",
+    ),
+    "surveys:contact-create": (
+        lambda f: {"project_pk": f["project_a"].pk},
+        "get",
+        "coordinators",
+    ),
+    "surveys:contact-edit": (lambda f: {"pk": f["survey_contact"].pk}, "get", "coordinators"),
+    "surveys:survey-send": (
+        lambda f: {"public_id": f["partner_survey"].public_id},
+        "get",
+        "coordinators",
+    ),
+    "surveys:survey-remind": (
+        lambda f: {"public_id": f["partner_survey"].public_id},
+        "post",
+        with_(SHAPES["coordinators"], coordinator=302),
+    ),
+    "surveys:anonymous-link": (
+        lambda f: {"public_id": f["participant_survey"].public_id, "cohort_pk": f["cohort"].pk},
+        "get",
+        "coordinators",
+    ),
+    "surveys:participant-links": (
+        lambda f: {"public_id": f["participant_survey"].public_id, "cohort_pk": f["cohort"].pk},
+        "get",
+        "coordinators",
+    ),
+    # Respondents have no account: the links work for everyone, logged in or not.
+    "surveys:answer-personal": (lambda f: {"token": f["personal_token"]}, "get", everyone(OK)),
+    "surveys:answer-anonymous": (lambda f: {"token": f["anonymous_token"]}, "get", everyone(OK)),
+    "surveys:answer-thanks": (
+        lambda f: {"public_id": f["partner_survey"].public_id},
+        "get",
+        everyone(OK),
+    ),
+    "surveys:paper-answer": (
+        lambda f: {"public_id": f["participant_survey"].public_id},
+        "get",
+        "coordinators",
+    ),
+    "surveys:survey-results": (
+        lambda f: {"public_id": f["partner_survey"].public_id},
+        "get",
+        "step_statistics",  # the federation's staff see aggregates without free text
+    ),
+    "surveys:survey-results-export": (
+        lambda f: {"public_id": f["partner_survey"].public_id, "fmt": "csv"},
+        "get",
+        "step_statistics",
+    ),
+    # --- Reports --------------------------------------------------------------------------
+    **{
+        name: (kwargs, "get", FEDERATION_STAFF_ONLY)
+        for name, kwargs in [
+            ("reports:federation-summary", None),
+            ("reports:federation-summary-pdf", None),
+            ("reports:federation-summary-export", lambda f: {"fmt": "csv"}),
+        ]
+    },
+    "reports:report-settings": (
+        lambda f: {"project_pk": f["project_a"].pk},
+        "get",
+        "step_statistics",  # the project's coordinators and the federation's staff and admins
+    ),
     "participants:officer-participant-list": (
         None,
         "get",
@@ -543,6 +645,33 @@ def _objects(request) -> dict:
     Step.objects.create(ladder=own, number=1, headline="Start")
     Step.objects.create(ladder=own, number=2, headline="Mål")
     objects["own_ladder"] = own
+    # Surveys: the project's copies of the built-in partner and group-programme surveys, a
+    # contact with a personal link, and the start's anonymous link.
+    templates = Survey.objects.templates()
+    objects["survey_template"] = templates.get(name="Samverkan")
+    objects["partner_survey"] = survey_copy(objects["survey_template"], project, coordinator)
+    objects["participant_survey"] = survey_copy(
+        templates.filter(audience="participants").first(), project, coordinator
+    )
+    Survey.objects.filter(pk=objects["participant_survey"].pk).update(follows_individuals=True)
+    objects["survey_contact"] = Contact.objects.create(
+        project=project, name="Per Partner", email="per.partner@a.example"
+    )
+    objects["personal_token"] = "personlig-lank-for-matrisen"
+    Invitation.objects.create(
+        survey=objects["partner_survey"],
+        contact=objects["survey_contact"],
+        token_hash=hash_token(objects["personal_token"]),
+        expires_on=date(2099, 1, 1),
+        sent_at=timezone.now(),
+    )
+    objects["anonymous_token"] = "anonym-lank-for-matrisen"
+    AnonymousLink.objects.create(
+        survey=objects["participant_survey"],
+        cohort=objects["cohort"],
+        token=objects["anonymous_token"],
+        created_by=coordinator,
+    )
     return objects
 
 

@@ -62,5 +62,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_steps": access.can_coordinate(user, project)
             or access.is_federation_staff(user),
             "can_set_ladder": access.can_manage_project_settings(user, project),
+            # Final and interim reports: the project's coordinators and the federation's staff.
+            "can_see_reports": access.can_coordinate(user, project)
+            or access.is_federation_staff(user),
         },
     )

@@ -30,6 +30,8 @@ from participants.views.lookup import enrolment_for as _enrolment
 from participants.views.lookup import enrolment_for_reader
 from participants.views.lookup import project_for as _project
 from referrals import project_access
+from stepladder import progress
+from stepladder import services as rating_services
 
 
 @login_required
@@ -78,6 +80,8 @@ def participant_detail(request: HttpRequest, public_id) -> HttpResponse:
         "follow_up": follow_up,
         "attendance": attendance.attendance_summary(enrolment),
         "goals": plans.current_goals(enrolment),
+        "current_rating": progress.current_rating(enrolment),
+        "chart": progress.trajectory_for(enrolment),
     }
     if not coordinates:
         return render(request, "participants/participant_officer.html", context)
@@ -92,6 +96,7 @@ def participant_detail(request: HttpRequest, public_id) -> HttpResponse:
         can_exit=permissions.can_exit(user, enrolment),
         can_record_follow_up=permissions.can_record_follow_up(user, enrolment),
         can_record_meeting=permissions.can_record_meeting(user, enrolment),
+        can_rate=bool(rating_services.kinds_open(enrolment, today)),
     )
     return render(request, "participants/participant_detail.html", context)
 

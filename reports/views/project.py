@@ -1,35 +1,314 @@
-"""(being written)"""
+"""A project's final report (slutrapport) and interim reports (delårsrapporter): the web page,
+the PDF, the narrative's edit page and each figure table as CSV/XLSX.
 
-from django.http import Http404
+Who: the project's coordinators and the federation's staff and admins — aggregates only, no
+names anywhere in these reports. The narrative is written by the project's coordinators and
+the federation's admins; federation staff read it. Anyone else of the federation gets 403,
+another federation's user 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from fokus import access
+from fokus.audit import log_access
+from fokus.exports import FORMATS, table_response
+from fokus.models import AccessAction, Project
+from reports import project_reports
+from reports.figures import Period
+from reports.forms.project import PeriodForm, project_report_form
+from reports.models import ProjectReportKind
+from reports.pdf import pdf_response, render_pdf
+from reports.report_tables import FINAL_TABLES, INTERIM_TABLES, SmallCells
 
 
-def report_index(request, **kwargs):
-    raise Http404
+def _project(request: HttpRequest, project_pk: int) -> tuple[Project, bool]:
+    """The project and whether the user may write its narrative. Fetched within the
+    federation, not through `Project.objects.for_user`, so that a coordinator of another
+    project gets 403 here, as on the step statistics, not 404."""
+    access.require_any_role(request.user)
+    project = get_object_or_404(
+        Project.objects.filter(federation_id=request.user.federation_id).select_related(
+            "federation"
+        ),
+        pk=project_pk,
+    )
+    if access.can_coordinate(request.user, project):
+        return project, True
+    if access.is_federation_staff(request.user):
+        return project, access.is_federation_admin(request.user)
+    raise PermissionDenied(
+        _("Only the project's coordinators and the federation's staff see its reports.")
+    )
 
 
-def final_report(request, **kwargs):
-    raise Http404
+def _require_edit(can_edit: bool) -> None:
+    if not can_edit:
+        raise PermissionDenied(
+            _(
+                "The report's text is written by the project's coordinators and the federation's "
+                "administrators."
+            )
+        )
 
 
-def final_report_edit(request, **kwargs):
-    raise Http404
+def _period_or_error(request: HttpRequest, project: Project, can_edit: bool):
+    """The final report's period from ?from=&to=, or the page with the errors (status 400)."""
+    form = PeriodForm(request.GET, default=Period.of_project(project))
+    if form.is_valid():
+        return form, form.period, None
+    response = render(
+        request,
+        "reports/final_report.html",
+        {"project": project, "period_form": form, "can_edit": can_edit, "period": None},
+        status=400,
+    )
+    return form, None, response
 
 
-def final_report_pdf(request, **kwargs):
-    raise Http404
+def _half_year(project: Project, year: int, half: int) -> Period:
+    """Half 1 is January–June, half 2 July–December; a half-year outside the project's run
+    is not one of its reports."""
+    if half not in (1, 2) or not 1 <= year <= 9999:
+        raise Http404
+    period = Period.half_year(year, half)
+    if not period.overlaps(Period.of_project(project)):
+        raise Http404
+    return period
 
 
-def interim_report(request, **kwargs):
-    raise Http404
+def _slug(project: Project) -> str:
+    return slugify(project.name) or f"projekt-{project.pk}"
 
 
-def interim_report_edit(request, **kwargs):
-    raise Http404
+# --- Index -----------------------------------------------------------------------------------
 
 
-def interim_report_pdf(request, **kwargs):
-    raise Http404
+@login_required
+@require_safe
+def report_index(request: HttpRequest, project_pk: int) -> HttpResponse:
+    project, can_edit = _project(request, project_pk)
+    halves = project_reports.half_years(project, timezone.localdate())
+    written = set(
+        project.reports.filter(kind=ProjectReportKind.INTERIM).values_list(
+            "period_start", flat=True
+        )
+    )
+    return render(
+        request,
+        "reports/report_index.html",
+        {
+            "project": project,
+            "can_edit": can_edit,
+            "half_years": [
+                (year, half, period, period.start in written)
+                for year, half, period in reversed(halves)
+            ],
+            "final_written": project.reports.filter(kind=ProjectReportKind.FINAL).exists(),
+            "sees_summary": access.is_federation_staff(request.user),
+            "can_manage_settings": can_edit,
+        },
+    )
 
 
-def report_table_export(request, **kwargs):
-    raise Http404
+# --- Final report ----------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def final_report(request: HttpRequest, project_pk: int) -> HttpResponse:
+    project, can_edit = _project(request, project_pk)
+    form, period, error = _period_or_error(request, project, can_edit)
+    if error:
+        return error
+    context = project_reports.final_report_context(project, period)
+    context |= {"period_form": form, "can_edit": can_edit}
+    return render(request, "reports/final_report.html", context)
+
+
+@login_required
+@require_safe
+def final_report_pdf(request: HttpRequest, project_pk: int) -> HttpResponse:
+    project, can_edit = _project(request, project_pk)
+    _form, period, error = _period_or_error(request, project, can_edit)
+    if error:
+        return error
+    context = project_reports.final_report_context(project, period)
+    context |= {"for_pdf": True, "printed_on": timezone.localdate()}
+    content = render_pdf("reports/final_report_pdf.html", context)
+    log_access(
+        actor=request.user,
+        action=AccessAction.PRINT,
+        obj=project,
+        request=request,
+        detail=f"slutrapport {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d}",
+    )
+    return pdf_response(
+        content,
+        filename=f"slutrapport-{_slug(project)}-{period.start:%Y-%m-%d}-{period.end:%Y-%m-%d}.pdf",
+    )
+
+
+def _edit(request, project, *, kind: str, period: Period, back: str, title: str):
+    if kind == ProjectReportKind.FINAL:
+        narrative = project_reports.final_narrative(project)
+    else:
+        narrative = project_reports.interim_narrative(project, period)
+    if request.method == "POST":
+        form = project_report_form(kind, request.POST)
+        if form.is_valid():
+            project_reports.project_report_save(
+                actor=request.user,
+                project=project,
+                kind=kind,
+                period=period,
+                values=form.cleaned_data,
+                request=request,
+            )
+            messages.success(request, _("The report's text was saved."))
+            return redirect(back)
+    elif narrative is not None:
+        form = project_report_form(kind, instance=narrative)
+    else:
+        form = project_report_form(
+            kind, initial=project_reports.narrative_initial(project, kind, period)
+        )
+    return render(
+        request,
+        "reports/project_report_form.html",
+        {
+            "project": project,
+            "form": form,
+            "kind": kind,
+            "period": period,
+            "title": title,
+            "back": back,
+            "narrative": narrative,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def final_report_edit(request: HttpRequest, project_pk: int) -> HttpResponse:
+    project, can_edit = _project(request, project_pk)
+    _require_edit(can_edit)
+    return _edit(
+        request,
+        project,
+        kind=ProjectReportKind.FINAL,
+        period=Period.of_project(project),
+        back=reverse("reports:final-report", args=[project.pk]),
+        title=_("Final report: the text"),
+    )
+
+
+# --- Interim report --------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def interim_report(request: HttpRequest, project_pk: int, year: int, half: int) -> HttpResponse:
+    project, can_edit = _project(request, project_pk)
+    _half_year(project, year, half)
+    context = project_reports.interim_report_context(project, year, half)
+    context["can_edit"] = can_edit
+    return render(request, "reports/interim_report.html", context)
+
+
+@login_required
+@require_safe
+def interim_report_pdf(request: HttpRequest, project_pk: int, year: int, half: int) -> HttpResponse:
+    project, _can_edit = _project(request, project_pk)
+    _half_year(project, year, half)
+    context = project_reports.interim_report_context(project, year, half)
+    context |= {"for_pdf": True, "printed_on": timezone.localdate()}
+    content = render_pdf("reports/interim_report_pdf.html", context)
+    log_access(
+        actor=request.user,
+        action=AccessAction.PRINT,
+        obj=project,
+        request=request,
+        detail=f"delårsrapport {year} halvår {half}",
+    )
+    return pdf_response(content, filename=f"delarsrapport-{_slug(project)}-{year}-{half}.pdf")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def interim_report_edit(
+    request: HttpRequest, project_pk: int, year: int, half: int
+) -> HttpResponse:
+    project, can_edit = _project(request, project_pk)
+    period = _half_year(project, year, half)
+    _require_edit(can_edit)
+    return _edit(
+        request,
+        project,
+        kind=ProjectReportKind.INTERIM,
+        period=period,
+        back=reverse("reports:interim-report", args=[project.pk, year, half]),
+        title=_("Interim report %(year)s, half-year %(half)s: the text")
+        % {"year": year, "half": half},
+    )
+
+
+# --- Table exports ---------------------------------------------------------------------------
+
+
+def _int_param(request: HttpRequest, name: str) -> int:
+    try:
+        return int(request.GET.get(name, ""))
+    except ValueError:
+        raise Http404 from None
+
+
+@login_required
+@require_safe
+def report_table_export(
+    request: HttpRequest, project_pk: int, report: str, table: str, fmt: str
+) -> HttpResponse:
+    """One figure table of a report as CSV or XLSX. The final report takes ?from=&to= (as its
+    page), the interim report ?year=&half=."""
+    project, can_edit = _project(request, project_pk)
+    if fmt not in FORMATS:
+        raise Http404
+    if report == "final":
+        build = FINAL_TABLES.get(table)
+        if build is None:
+            raise Http404
+        _form, period, error = _period_or_error(request, project, can_edit)
+        if error:
+            return error
+        stem = f"slutrapport-{_slug(project)}-{table}-{period.start:%Y-%m-%d}-{period.end:%Y-%m-%d}"
+        label = f"slutrapport {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d}"
+    elif report == "interim":
+        build = INTERIM_TABLES.get(table)
+        if build is None:
+            raise Http404
+        year, half = _int_param(request, "year"), _int_param(request, "half")
+        period = _half_year(project, year, half)
+        stem = f"delarsrapport-{_slug(project)}-{table}-{year}-{half}"
+        label = f"delårsrapport {year} halvår {half}"
+    else:
+        raise Http404
+    result = build(project, period, SmallCells.of(project))
+    log_access(
+        actor=request.user,
+        action=AccessAction.EXPORT,
+        obj=project,
+        request=request,
+        detail=f"{label}, tabell {table}.{fmt}",
+    )
+    return table_response(stem, result.columns, result.export_rows(), fmt)

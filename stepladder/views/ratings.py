@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,15 +19,10 @@ from fokus.models import AccessAction
 from participants import permissions
 from participants.views.lookup import enrolment_for, enrolment_for_reader
 from stepladder import services
-from stepladder.chart import trajectory_of
 from stepladder.forms.ratings import RatingCorrectForm, RatingForm
-from stepladder.models import Ladder, Rating, RatingKind
-from stepladder.progress import current_rating, latest_rating_id, ratings_of
+from stepladder.models import Rating, RatingKind
+from stepladder.progress import current_rating, latest_rating_id, ratings_of, trajectory_for
 from stepladder.project_ladder import ladder_for
-
-
-def _top_step(ladder: Ladder) -> int:
-    return ladder.steps.aggregate(top=Max("number"))["top"] or 1
 
 
 @login_required
@@ -59,7 +53,7 @@ def rating_list(request: HttpRequest, public_id) -> HttpResponse:
             "ratings": ratings[::-1],
             "latest": latest,
             "current_rating": latest,
-            "chart": trajectory_of(ratings, top_step=_top_step(ladder_for(enrolment.project))),
+            "chart": trajectory_for(enrolment, ratings),
             "can_rate": is_open and bool(services.kinds_open(enrolment, today)),
             "can_correct": is_open and latest is not None,
             "coordinates": coordinates,
@@ -68,14 +62,16 @@ def rating_list(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _initial_kind(request: HttpRequest, kinds: list[str], has_ratings: bool) -> str | None:
+    """The kind asked for (the due list links with ?kind=), else the usual next one: at
+    enrolment first, then regular; after the exit only the exit rating is offered."""
     asked = request.GET.get("kind")
     if asked in kinds:
         return asked
-    for kind in (RatingKind.EXIT, RatingKind.ENROLMENT, RatingKind.QUARTERLY):
-        # An exited participation is rated at exit; a new one at enrolment; then regularly.
-        if kind in kinds and (kind != RatingKind.ENROLMENT or not has_ratings):
-            return kind
-    return None
+    if len(kinds) == 1:
+        return kinds[0]
+    if RatingKind.ENROLMENT in kinds and not has_ratings:
+        return RatingKind.ENROLMENT
+    return RatingKind.QUARTERLY if RatingKind.QUARTERLY in kinds else None
 
 
 @login_required

@@ -1,31 +1,330 @@
-"""(being written)"""
+"""Distribution pages: the partner contact register, sending personal links by e-mail and
+reminding, a cohort's anonymous link with its printable QR code, and personal links per
+participant when the project follows individuals.
 
-from django.http import Http404
+All of it is the project's coordinators' work. Federation staff see aggregated results
+elsewhere but never the contacts' names or anyone's link (403); another federation's survey,
+contact or cohort is a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fokus import access
+from fokus.models import Project
+from participants.models import Cohort
+from surveys import distribution as services
+from surveys.forms.distribution import ContactForm, ExpiryForm, SendForm
+from surveys.models import Audience, Contact, Survey
+from surveys.qr import qr_svg
+
+_COORDINATORS_ONLY = gettext_lazy(
+    "Only the project's coordinators send its surveys and keep its contacts."
+)
 
 
-def contact_list(request, **kwargs):
-    raise Http404
+def _require_coordinator(request: HttpRequest, project: Project) -> None:
+    if not access.can_coordinate(request.user, project):
+        raise PermissionDenied(_COORDINATORS_ONLY)
 
 
-def contact_create(request, **kwargs):
-    raise Http404
+def _project(request: HttpRequest, project_pk: int) -> Project:
+    """A project of the user's federation that the user coordinates. Looked up in the whole
+    federation (not only the user's projects) so that a colleague of another project gets a
+    403, not a 404, as the access rules say."""
+    access.require_any_role(request.user)
+    project = get_object_or_404(
+        Project.objects.filter(federation_id=request.user.federation_id), pk=project_pk
+    )
+    _require_coordinator(request, project)
+    return project
 
 
-def contact_edit(request, **kwargs):
-    raise Http404
+def _survey(request: HttpRequest, public_id, *, audience: str) -> Survey:
+    """A project survey of the user's federation, for the given audience, that the user
+    coordinates. Built-in templates are never sent: they have no project, so they 404 here."""
+    access.require_any_role(request.user)
+    survey = get_object_or_404(
+        Survey.objects.filter(
+            federation_id=request.user.federation_id, project__isnull=False
+        ).select_related("project"),
+        public_id=public_id,
+    )
+    _require_coordinator(request, survey.project)
+    if survey.audience != audience:
+        raise Http404
+    return survey
 
 
-def survey_send(request, **kwargs):
-    raise Http404
+def _cohort(survey: Survey, cohort_pk: int) -> Cohort:
+    return get_object_or_404(
+        Cohort.objects.select_related("municipality"), pk=cohort_pk, project_id=survey.project_id
+    )
 
 
-def survey_remind(request, **kwargs):
-    raise Http404
+# --- Contact register -------------------------------------------------------------------------
 
 
-def anonymous_link(request, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET"])
+def contact_list(request: HttpRequest, project_pk: int) -> HttpResponse:
+    project = _project(request, project_pk)
+    contacts = Contact.objects.filter(project=project).select_related("agency")
+    return render(
+        request,
+        "surveys/contact_list.html",
+        {"project": project, "contacts": contacts},
+    )
 
 
-def participant_links(request, **kwargs):
-    raise Http404
+def _contact_form(request: HttpRequest, *, project: Project, contact: Contact | None):
+    if request.method == "POST":
+        form = ContactForm(request.POST, instance=contact, project=project)
+        if form.is_valid():
+            saved = services.contact_save(actor=request.user, form=form, request=request)
+            messages.success(request, _("The contact %(name)s was saved.") % {"name": saved.name})
+            return redirect("surveys:contact-list", project.pk)
+    else:
+        form = ContactForm(instance=contact, project=project)
+    return render(
+        request,
+        "surveys/contact_form.html",
+        {
+            "form": form,
+            "project": project,
+            "contact": contact,
+            "title": _("Change contact") if contact else _("New contact"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest, project_pk: int) -> HttpResponse:
+    project = _project(request, project_pk)
+    return _contact_form(request, project=project, contact=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_any_role(request.user)
+    contact = get_object_or_404(
+        Contact.objects.filter(project__federation_id=request.user.federation_id).select_related(
+            "project"
+        ),
+        pk=pk,
+    )
+    _require_coordinator(request, contact.project)
+    return _contact_form(request, project=contact.project, contact=contact)
+
+
+# --- Partner survey: sending and reminding ----------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_send(request: HttpRequest, public_id) -> HttpResponse:
+    survey = _survey(request, public_id, audience=Audience.PARTNERS)
+    to_invite = services.contacts_to_invite(survey)
+    status = 200
+    if request.method == "POST":
+        form = SendForm(request.POST, contacts=to_invite)
+        if not survey.is_open:
+            # The form is not shown for a closed survey; a stale or tampered page lands here.
+            messages.error(request, _("The survey is closed: no links were sent."))
+            status = 400
+        elif form.is_valid():
+            sent = services.invitations_send(
+                actor=request.user,
+                survey=survey,
+                contacts=list(form.cleaned_data["contacts"]),
+                expires_on=form.cleaned_data["expires_on"],
+                request=request,
+            )
+            messages.success(
+                request,
+                ngettext(
+                    "The survey was sent to %(count)d contact.",
+                    "The survey was sent to %(count)d contacts.",
+                    sent,
+                )
+                % {"count": sent},
+            )
+            return redirect("surveys:survey-send", survey.public_id)
+        else:
+            status = 400
+    else:
+        form = SendForm(contacts=to_invite, initial={"expires_on": services.default_expiry()})
+    rows = services.contact_rows(survey)
+    invited = [row for row in rows if row.invitation]
+    chosen = {str(pk) for pk in form["contacts"].value() or []} if form.is_bound else set()
+    return render(
+        request,
+        "surveys/survey_send.html",
+        {
+            "survey": survey,
+            "project": survey.project,
+            "form": form,
+            "rows": rows,
+            "chosen": chosen,
+            "can_send": survey.is_open and to_invite.exists(),
+            "invited_count": len(invited),
+            "answered_count": sum(1 for row in invited if row.answered),
+            "remindable_count": sum(
+                1
+                for row in invited
+                if not row.answered and not row.expired and row.contact.is_active
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def survey_remind(request: HttpRequest, public_id) -> HttpResponse:
+    survey = _survey(request, public_id, audience=Audience.PARTNERS)
+    if not survey.is_open:
+        messages.error(request, _("The survey is closed: no reminders were sent."))
+        return redirect("surveys:survey-send", survey.public_id)
+    sent = services.invitations_remind(actor=request.user, survey=survey, request=request)
+    messages.success(
+        request,
+        ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", sent) % {"count": sent},
+    )
+    return redirect("surveys:survey-send", survey.public_id)
+
+
+# --- Participant surveys: the cohort's anonymous link -----------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def anonymous_link(request: HttpRequest, public_id, cohort_pk: int) -> HttpResponse:
+    survey = _survey(request, public_id, audience=Audience.PARTICIPANTS)
+    cohort = _cohort(survey, cohort_pk)
+    status = 200
+    if request.method == "POST":
+        form = ExpiryForm(request.POST, required=False)
+        renew = request.POST.get("action") == "renew"
+        if not survey.is_open:
+            messages.error(request, _("The survey is closed: no link was made."))
+            status = 400
+        elif form.is_valid():
+            services.anonymous_link_create(
+                actor=request.user,
+                survey=survey,
+                cohort=cohort,
+                expires_on=form.cleaned_data["expires_on"],
+                renew=renew,
+                request=request,
+            )
+            messages.success(
+                request,
+                _("A new link was made; the old link and its QR code no longer work.")
+                if renew
+                else _("The link was made."),
+            )
+            return redirect("surveys:anonymous-link", survey.public_id, cohort.pk)
+        else:
+            status = 400
+    else:
+        form = ExpiryForm(required=False)
+    link = services.active_anonymous_link(survey, cohort)
+    url = services.anonymous_url(request, link) if link else ""
+    return render(
+        request,
+        "surveys/anonymous_link.html",
+        {
+            "survey": survey,
+            "project": survey.project,
+            "cohort": cohort,
+            "form": form,
+            "link": link,
+            "url": url,
+            "qr": qr_svg(url, size="80mm") if link else "",
+            "expired": bool(link and link.expires_on and link.expires_on < timezone.localdate()),
+        },
+        status=status,
+    )
+
+
+# --- Participant surveys: personal links ------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_links(request: HttpRequest, public_id, cohort_pk: int) -> HttpResponse:
+    survey = _survey(request, public_id, audience=Audience.PARTICIPANTS)
+    if not survey.follows_individuals:
+        raise PermissionDenied(
+            _(
+                "This survey does not follow individual participants: use the start's "
+                "anonymous link instead."
+            )
+        )
+    cohort = _cohort(survey, cohort_pk)
+    status = 200
+    if request.method == "POST":
+        form = ExpiryForm(request.POST)
+        reissue = request.POST.get("action") == "reissue"
+        if not survey.is_open:
+            messages.error(request, _("The survey is closed: no links were made."))
+            status = 400
+        elif form.is_valid():
+            issued = services.participant_links_issue(
+                actor=request.user,
+                survey=survey,
+                cohort=cohort,
+                expires_on=form.cleaned_data["expires_on"],
+                reissue=reissue,
+                request=request,
+            )
+            # Rendered, not redirected: the tokens exist only in this response and are shown
+            # once. The page must not be cached by the browser or a proxy.
+            response = render(
+                request,
+                "surveys/participant_links.html",
+                {
+                    "survey": survey,
+                    "project": survey.project,
+                    "cohort": cohort,
+                    "issued": [(link, qr_svg(link.url, size="35mm")) for link in issued],
+                    "issued_now": True,
+                    "expires_on": form.cleaned_data["expires_on"],
+                },
+            )
+            add_never_cache_headers(response)
+            return response
+        else:
+            status = 400
+    else:
+        form = ExpiryForm(initial={"expires_on": services.default_expiry()})
+    rows = services.participant_rows(survey, cohort)
+    return render(
+        request,
+        "surveys/participant_links.html",
+        {
+            "survey": survey,
+            "project": survey.project,
+            "cohort": cohort,
+            "form": form,
+            "rows": rows,
+            "without_link": sum(1 for row in rows if row.invitation is None),
+            "not_answered": sum(1 for row in rows if row.invitation and not row.answered),
+            "issued_now": False,
+        },
+        status=status,
+    )

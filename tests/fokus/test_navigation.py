@@ -20,8 +20,8 @@ EXPECTED_NAV = {
         "participants:officer-participant-list",
     ],
     "case_group_member": ["home", "project-list", "referrals:referral-list"],
-    "federation_staff": ["home", "project-list"],
-    "federation_admin": ["home", "project-list", *ADMIN_LINKS],
+    "federation_staff": ["home", "project-list", "reports:federation-summary"],
+    "federation_admin": ["home", "project-list", "reports:federation-summary", *ADMIN_LINKS],
     "no_role_user": ["home"],
 }
 ALL_NAV = {
@@ -29,6 +29,7 @@ ALL_NAV = {
     "project-list",
     "referrals:referral-list",
     "participants:officer-participant-list",
+    "reports:federation-summary",
     *ADMIN_LINKS,
 }
 

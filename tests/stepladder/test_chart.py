@@ -129,7 +129,7 @@ def svg():
 def test_the_partial_draws_moves_back_dashed_in_another_colour_with_their_size(svg):
     assert svg.count('stroke-dasharray="7 4"') == 2  # the move back and its legend sample
     assert svg.count('stroke="#b02a37"') == 2
-    assert "−1</text>" in svg
+    assert "&#8722;1</text>" in svg
     # Coordinates with a decimal point whatever the language: "204,6" would break the SVG.
     assert '<line x1="72.0" y1="204.0" x2="' in svg
     assert not re.search(r'\b(x|y|x1|y1|x2|y2|cx|cy)="[^"]*,', svg)

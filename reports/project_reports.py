@@ -1,0 +1,301 @@
+"""What the final report (slutrapport) and the interim report (delårsrapport) of a project show:
+the narrative written in the app, the figure tables of `reports.report_tables`, and the results
+of the project's surveys, as the context of the page and PDF templates.
+
+The final report has one narrative per project whatever period its figures cover; an interim
+report one per half-year. The project's coordinators and the federation's admins write them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models.functions import Coalesce, TruncDate
+from django.http import HttpRequest
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy
+
+from fokus.audit import log_access
+from fokus.models import AccessAction, Project, User
+from reports import figures
+from reports.figures import Period
+from reports.models import (
+    FINAL_SECTIONS,
+    INTERIM_SECTIONS,
+    ProjectReport,
+    ProjectReportKind,
+)
+from reports.report_tables import (
+    DASH,
+    FINAL_TABLES,
+    INTERIM_TABLES,
+    SmallCells,
+    Table,
+    TableBuilder,
+    count_cell,
+    steps_table,
+)
+
+# --- Surveys ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SurveyQuestion:
+    """A question's results as the report shows them, small counts hidden."""
+
+    result: Any  # surveys.results.QuestionResult
+    rows: list[tuple[Any, str, str]]  # (OptionCount, count text, share text)
+    chart: Any  # surveys.charts.BarChart or None
+    bars: list[tuple[Any, str]]  # (Bar, the text after it)
+    answered: str
+
+
+@dataclass
+class SurveySection:
+    results: Any  # surveys.results.SurveyResults
+    questions: list[SurveyQuestion]
+    responses: str
+    response_rate: str
+
+
+def _survey_question(result, small: SmallCells) -> SurveyQuestion:
+    from surveys.charts import bar_chart
+
+    def share(option) -> str:
+        if option.percent is None:
+            return DASH
+        return DASH if small.hides(option.count) else f"{number_format(option.percent, 1)} %"
+
+    rows = [(o, count_cell(o.count, small).text(small), share(o)) for o in result.options]
+    chart = bar_chart(result)
+    bars = []
+    if chart is not None:
+        for bar, (_option, count, percent) in zip(chart.bars, rows, strict=True):
+            bars.append((bar, count if percent == DASH else f"{count} ({percent})"))
+    return SurveyQuestion(
+        result=result,
+        rows=rows,
+        chart=chart,
+        bars=bars,
+        answered=count_cell(result.answered, small).text(small),
+    )
+
+
+def survey_sections(project: Project, period: Period, small: SmallCells) -> list[SurveySection]:
+    """The results of each of the project's surveys answered in the period, without free
+    text (the report leaves the project). A few queries per survey, none per response."""
+    from surveys.models import Response, Survey
+    from surveys.results import survey_results
+
+    answered = (
+        Response.objects.filter(survey__project=project)
+        .alias(answered_date=Coalesce("answered_on", TruncDate("submitted_at")))
+        .filter(answered_date__gte=period.start, answered_date__lte=period.end)
+        .values("survey_id")
+    )
+    surveys = Survey.objects.filter(project=project, pk__in=answered).order_by("name", "version")
+    sections = []
+    for survey in surveys:
+        results = survey_results(
+            survey, date_from=period.start, date_to=period.end, include_free_text=False
+        )
+        rate = results.response_rate
+        if rate is None:
+            rate_text = DASH
+        elif small.hides(rate.answered) or small.hides(rate.invited):
+            rate_text = f"{count_cell(rate.answered, small).text(small)}/" + count_cell(
+                rate.invited, small
+            ).text(small)
+        else:
+            rate_text = rate.display()
+        sections.append(
+            SurveySection(
+                results=results,
+                questions=[_survey_question(q, small) for q in results.questions if not q.is_text],
+                responses=count_cell(results.responses, small).text(small),
+                response_rate=rate_text,
+            )
+        )
+    return sections
+
+
+# --- Narrative -------------------------------------------------------------------------------
+
+
+def final_narrative(project: Project) -> ProjectReport | None:
+    """The project's final-report narrative: one per project, whatever period is shown."""
+    return (
+        ProjectReport.objects.filter(project=project, kind=ProjectReportKind.FINAL)
+        .order_by("-updated_at", "-pk")
+        .first()
+    )
+
+
+def interim_narrative(project: Project, period: Period) -> ProjectReport | None:
+    return ProjectReport.objects.filter(
+        project=project,
+        kind=ProjectReportKind.INTERIM,
+        period_start=period.start,
+        period_end=period.end,
+    ).first()
+
+
+def narrative_initial(project: Project, kind: str, period: Period) -> dict[str, str]:
+    """What a new narrative starts from: the project's description for the final report; for
+    an interim report the background, purpose, goals and method of the previous one, which
+    stay much the same from one half-year to the next."""
+    if kind == ProjectReportKind.FINAL:
+        return {"description": project.description}
+    previous = (
+        ProjectReport.objects.filter(
+            project=project, kind=ProjectReportKind.INTERIM, period_end__lt=period.start
+        )
+        .order_by("-period_start")
+        .first()
+    )
+    if previous is None:
+        return {"background": project.description}
+    return {name: getattr(previous, name) for name in ("background", "purpose", "goals", "method")}
+
+
+def sections_of(kind: str) -> list[str]:
+    return FINAL_SECTIONS if kind == ProjectReportKind.FINAL else INTERIM_SECTIONS
+
+
+@transaction.atomic
+def project_report_save(
+    *,
+    actor: User,
+    project: Project,
+    kind: str,
+    period: Period,
+    values: dict[str, str],
+    request: HttpRequest | None = None,
+) -> ProjectReport:
+    """Write a report's narrative sections. The final report has one narrative per project
+    (created with the project's period); an interim report one per half-year."""
+    if kind == ProjectReportKind.FINAL:
+        report = (
+            ProjectReport.objects.select_for_update()
+            .filter(project=project, kind=kind)
+            .order_by("-updated_at", "-pk")
+            .first()
+        )
+    else:
+        report = (
+            ProjectReport.objects.select_for_update()
+            .filter(project=project, kind=kind, period_start=period.start, period_end=period.end)
+            .first()
+        )
+    created = report is None
+    if created:
+        report = ProjectReport(
+            project=project, kind=kind, period_start=period.start, period_end=period.end
+        )
+    for name in sections_of(kind):
+        setattr(report, name, values.get(name, "").strip())
+    report.updated_by = actor
+    report.save()
+    log_access(
+        actor=actor,
+        action=AccessAction.CREATE if created else AccessAction.CHANGE,
+        obj=project,
+        request=request,
+        detail=f"{kind} report narrative {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d}",
+    )
+    return report
+
+
+# --- Contexts --------------------------------------------------------------------------------
+
+
+def _tables(builders: dict[str, TableBuilder], project, period, small) -> dict[str, Table]:
+    return {slug: build(project, period, small) for slug, build in builders.items()}
+
+
+def final_report_context(project: Project, period: Period) -> dict:
+    """Everything the final report's page and PDF show (`reports/_final_report_body.html`)."""
+    from stepladder.charts_bar import distribution_chart
+
+    small = SmallCells.of(project)
+    statistics = figures.steps(figures.started_in(project, period))
+    tables = _tables(
+        {k: v for k, v in FINAL_TABLES.items() if k != "steps"}, project, period, small
+    )
+    tables["steps"] = steps_table(statistics, small)
+    narrative = final_narrative(project)
+    return {
+        "project": project,
+        "federation": project.federation,
+        "period": period,
+        "is_project_period": period == Period.of_project(project),
+        "narrative": narrative,
+        "description": (narrative.description if narrative else "") or project.description,
+        "tables": {slug.replace("-", "_"): table for slug, table in tables.items()},
+        "stats": statistics,
+        "step_chart": distribution_chart(statistics),
+        "surveys": survey_sections(project, period, small),
+        "small_cells": small,
+        "export_query": f"from={period.start:%Y-%m-%d}&to={period.end:%Y-%m-%d}",
+    }
+
+
+INTERIM_HEADINGS = [
+    ("background", gettext_lazy("Background")),
+    ("purpose", gettext_lazy("Purpose")),
+    ("goals", gettext_lazy("Goals")),
+    ("method", gettext_lazy("Method and strategy")),
+]
+ANALYSIS_QUESTIONS = [
+    ("success_factors", gettext_lazy("Success factors and difficulties")),
+    ("intake_and_handover", gettext_lazy("How do intake and hand-over work?")),
+    ("goals_met", gettext_lazy("Will the goals be met?")),
+]
+
+
+def interim_report_context(project: Project, year: int, half: int) -> dict:
+    """Everything the interim report's page and PDF show (`_interim_report_body.html`)."""
+    period = Period.half_year(year, half)
+    small = SmallCells.of(project)
+    tables = _tables(INTERIM_TABLES, project, period, small)
+    narrative = interim_narrative(project, period)
+    return {
+        "project": project,
+        "federation": project.federation,
+        "period": period,
+        "year": year,
+        "half": half,
+        "narrative": narrative,
+        "headings": [
+            (label, getattr(narrative, name) if narrative else "")
+            for name, label in INTERIM_HEADINGS
+        ],
+        "analysis": [
+            (label, getattr(narrative, name) if narrative else "")
+            for name, label in ANALYSIS_QUESTIONS
+        ],
+        "results_text": narrative.results if narrative else "",
+        "tables": {slug.replace("-", "_"): table for slug, table in tables.items()},
+        "small_cells": small,
+        "export_query": f"year={year}&half={half}",
+    }
+
+
+def half_years(project: Project, today: date) -> list[tuple[int, int, Period]]:
+    """Every half-year from the project's start up to the one holding today or the project's
+    end, whichever comes first (at least the first half-year)."""
+    last = min(today, project.end_date)
+    year, half = project.start_date.year, 1 if project.start_date.month <= 6 else 2
+    result = []
+    while True:
+        period = Period.half_year(year, half)
+        if result and period.start > last:
+            break
+        result.append((year, half, period))
+        if period.end >= last:
+            break
+        year, half = (year, 2) if half == 1 else (year + 1, 1)
+    return result
