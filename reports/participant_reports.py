@@ -26,7 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -45,10 +45,7 @@ from participants.plans import current_goals
 from referrals.models import Consent
 from reports.models import ParticipantReport, ParticipantReportKind, ReportStatus
 from reports.pdf import render_pdf
-from stepladder.chart import trajectory_of
-from stepladder.models import Step
-from stepladder.progress import ratings_of
-from stepladder.project_ladder import ladder_for
+from stepladder.progress import ratings_of, trajectory_for
 
 Kind = ParticipantReportKind
 
@@ -284,12 +281,6 @@ def _meetings(enrolment: Enrolment) -> tuple[list[MeetingCount], list[ClientMeet
     return counts, meetings
 
 
-def _top_step(enrolment: Enrolment, ratings: list) -> int:
-    ladder = ladder_for(enrolment.project)
-    top = Step.objects.filter(ladder=ladder).aggregate(top=Max("number"))["top"] or 1
-    return max([top, *(rating.step.number for rating in ratings)])
-
-
 def report_context(report: ParticipantReport, *, shared_with: list[Agency] | None = None) -> dict:
     """Everything the report shows, for the preview and the PDF alike. A constant number of
     queries. `shared_with`: the agencies it goes to (by default the finalised report's, or for
@@ -325,9 +316,7 @@ def report_context(report: ParticipantReport, *, shared_with: list[Agency] | Non
         "period_end": period_end,
         "goals": current_goals(enrolment),
         "ratings": ratings,
-        "chart": trajectory_of(
-            ratings, top_step=_top_step(enrolment, ratings), key=f"report-{report.pk}-steps"
-        ),
+        "chart": trajectory_for(enrolment, ratings, key=f"report-{report.pk}-steps"),
         "meeting_counts": meeting_counts,
         "meeting_total": sum(count.count for count in meeting_counts),
         "meetings": meetings,

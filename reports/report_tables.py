@@ -26,7 +26,7 @@ from fokus.models import Project
 from reports import figures
 from reports.figures import ByGender, Period
 from reports.models import DEFAULT_SMALL_CELL_THRESHOLD, ReportSettings
-from reports.smallcells import is_small
+from reports.smallcells import is_small, suppress
 from stepladder.stats import Figures, StepStatistics
 
 DASH = "–"
@@ -62,7 +62,6 @@ class Kind:
     MEAN = "mean"  # one decimal
     PERCENT = "percent"  # one decimal and " %"
     TEXT = "text"
-    DATE = "date"
 
 
 @dataclass(frozen=True)
@@ -80,15 +79,13 @@ class Cell:
         if self.value is None:
             return DASH if self.numeric else ""
         if self.kind == Kind.COUNT:
-            return small.marker if self.hidden else str(self.value)
+            return suppress(self.value, small.threshold if self.hidden else None)
         if self.hidden:
             return DASH
         if self.kind == Kind.MEAN:
             return number_format(self.value, 1)
         if self.kind == Kind.PERCENT:
             return f"{number_format(self.value, 1)} %"
-        if self.kind == Kind.DATE:
-            return self.value.isoformat()
         return str(self.value)
 
     def export(self, small: SmallCells):
@@ -112,7 +109,6 @@ class Table:
     columns: list[str]  # the first one heads the row labels
     rows: list[Row] = field(default_factory=list)
     small: SmallCells = field(default_factory=SmallCells)
-    note: str = ""
 
     @property
     def display_rows(self) -> list[tuple[Row, list[tuple[Cell, str]]]]:
@@ -120,10 +116,6 @@ class Table:
 
     def export_rows(self) -> list[list]:
         return [[row.label, *(cell.export(self.small) for cell in row.cells)] for row in self.rows]
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.rows
 
 
 def count_cell(n: int, small: SmallCells) -> Cell:

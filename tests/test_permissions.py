@@ -20,6 +20,7 @@ from participants.models import (
     InvitationLetter,
 )
 from referrals.models import CaseGroupMeeting, Consent, ConsentMethod, Consultation, ReferralStatus
+from reports.models import ParticipantReport
 from stepladder.models import Ladder, Rating, Step
 from surveys.answering import hash_token
 from surveys.definitions import survey_copy
@@ -483,6 +484,43 @@ MATRIX = {
         "step_statistics",
     ),
     # --- Reports --------------------------------------------------------------------------
+    "reports:participant-report-list": (
+        lambda f: {"public_id": f["active_enrolment"].public_id},
+        "get",
+        with_(SHAPES["coordinators"], case_officer_a=OK, case_officer_b=404),
+    ),
+    "reports:participant-report-create": (
+        # The exit report of the participation that has ended is still to be written.
+        lambda f: {"public_id": f["exited_enrolment"].public_id},
+        "get",
+        "coordinators",
+    ),
+    "reports:participant-report-edit": (
+        lambda f: {"pk": f["draft_report"].pk},
+        "get",
+        "coordinators",
+    ),
+    "reports:participant-report-preview": (
+        lambda f: {"pk": f["draft_report"].pk},
+        "get",
+        "coordinators",
+    ),
+    "reports:participant-report-finalise": (
+        lambda f: {"pk": f["draft_report"].pk},
+        "post",
+        with_(SHAPES["coordinators"], coordinator=302),
+    ),
+    "reports:participant-report-reissue": (
+        lambda f: {"pk": f["final_report"].pk},
+        "post",
+        with_(SHAPES["coordinators"], coordinator=302),
+    ),
+    "reports:participant-report-pdf": (
+        lambda f: {"pk": f["final_report"].pk},
+        "get",
+        # Shared with the referring agency (AF) while the consent stands.
+        with_(SHAPES["coordinators"], case_officer_a=OK, case_officer_b=404),
+    ),
     **{
         name: (kwargs, "get", FEDERATION_STAFF_ONLY)
         for name, kwargs in [
@@ -671,6 +709,22 @@ def _objects(request) -> dict:
         cohort=objects["cohort"],
         token=objects["anonymous_token"],
         created_by=coordinator,
+    )
+    # A finalised follow-up report shared with the referring agency (its PDF stored as it
+    # would be; rendering one per case would make the matrix slow) and a draft.
+    final = ParticipantReport(
+        enrolment=active,
+        kind="follow_up_3",
+        status="final",
+        created_by=coordinator,
+        finalised_at=timezone.now(),
+        finalised_by=coordinator,
+    )
+    final.pdf.save("rapport.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    final.shared_with.add(objects["agency_af"])
+    objects["final_report"] = final
+    objects["draft_report"] = ParticipantReport.objects.create(
+        enrolment=active, kind="follow_up_6", created_by=coordinator
     )
     return objects
 

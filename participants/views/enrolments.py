@@ -30,6 +30,7 @@ from participants.views.lookup import enrolment_for as _enrolment
 from participants.views.lookup import enrolment_for_reader
 from participants.views.lookup import project_for as _project
 from referrals import project_access
+from reports.participant_reports import shared_reports_for
 from stepladder import progress
 from stepladder import services as rating_services
 
@@ -84,6 +85,7 @@ def participant_detail(request: HttpRequest, public_id) -> HttpResponse:
         "chart": progress.trajectory_for(enrolment),
     }
     if not coordinates:
+        context["shared_reports"] = shared_reports_for(user, enrolment)
         return render(request, "participants/participant_officer.html", context)
     context.update(
         extensions=enrolment.extensions.select_related("by"),

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -28,7 +28,7 @@ from reports import project_reports
 from reports.figures import Period
 from reports.forms.project import PeriodForm, project_report_form
 from reports.models import ProjectReportKind
-from reports.pdf import pdf_response, render_pdf
+from reports.pdf import PDF_LANGUAGE, pdf_response, render_pdf
 from reports.report_tables import FINAL_TABLES, INTERIM_TABLES, SmallCells
 
 
@@ -116,7 +116,6 @@ def report_index(request: HttpRequest, project_pk: int) -> HttpResponse:
             ],
             "final_written": project.reports.filter(kind=ProjectReportKind.FINAL).exists(),
             "sees_summary": access.is_federation_staff(request.user),
-            "can_manage_settings": can_edit,
         },
     )
 
@@ -143,7 +142,9 @@ def final_report_pdf(request: HttpRequest, project_pk: int) -> HttpResponse:
     _form, period, error = _period_or_error(request, project, can_edit)
     if error:
         return error
-    context = project_reports.final_report_context(project, period)
+    # Built in Swedish, as the PDF is rendered: some figures are formatted while building.
+    with translation.override(PDF_LANGUAGE):
+        context = project_reports.final_report_context(project, period)
     context |= {"for_pdf": True, "printed_on": timezone.localdate()}
     content = render_pdf("reports/final_report_pdf.html", context)
     log_access(
@@ -232,7 +233,8 @@ def interim_report(request: HttpRequest, project_pk: int, year: int, half: int) 
 def interim_report_pdf(request: HttpRequest, project_pk: int, year: int, half: int) -> HttpResponse:
     project, _can_edit = _project(request, project_pk)
     _half_year(project, year, half)
-    context = project_reports.interim_report_context(project, year, half)
+    with translation.override(PDF_LANGUAGE):
+        context = project_reports.interim_report_context(project, year, half)
     context |= {"for_pdf": True, "printed_on": timezone.localdate()}
     content = render_pdf("reports/interim_report_pdf.html", context)
     log_access(
