@@ -484,6 +484,42 @@ MATRIX = {
         "step_statistics",
     ),
     # --- Reports --------------------------------------------------------------------------
+    **{
+        name: (kwargs, "get", "step_statistics")
+        for name, kwargs in [
+            ("reports:project-reports", lambda f: {"project_pk": f["project_a"].pk}),
+            ("reports:final-report", lambda f: {"project_pk": f["project_a"].pk}),
+            ("reports:final-report-pdf", lambda f: {"project_pk": f["project_a"].pk}),
+            (
+                "reports:interim-report",
+                lambda f: {"project_pk": f["project_a"].pk, "year": 2026, "half": 1},
+            ),
+            (
+                "reports:interim-report-pdf",
+                lambda f: {"project_pk": f["project_a"].pk, "year": 2026, "half": 1},
+            ),
+            (
+                "reports:report-table-export",
+                lambda f: {
+                    "project_pk": f["project_a"].pk,
+                    "report": "final",
+                    "table": "steps",
+                    "fmt": "csv",
+                },
+            ),
+        ]
+    },
+    # The narrative is written by the project's coordinators (and the federation's admins).
+    "reports:final-report-edit": (
+        lambda f: {"project_pk": f["project_a"].pk},
+        "get",
+        "cohort_managers",
+    ),
+    "reports:interim-report-edit": (
+        lambda f: {"project_pk": f["project_a"].pk, "year": 2026, "half": 1},
+        "get",
+        "cohort_managers",
+    ),
     "reports:participant-report-list": (
         lambda f: {"public_id": f["active_enrolment"].public_id},
         "get",
