@@ -107,9 +107,13 @@ def seed_demo() -> list[DemoLogin]:
 
     from participants.demo import seed_participants
     from referrals.demo import seed_referrals
+    from reports.demo import seed_reports
+    from surveys.demo import seed_surveys
 
     seed_referrals(project)
     seed_participants(project)
+    seed_surveys(project)
+    seed_reports(project)
 
     return [
         DemoLogin(admin.email, admin.full_name, "förbundsadministratör"),

@@ -27,6 +27,9 @@ from referrals.models import (
     ReferralStatus,
     ReferralStatusChange,
 )
+from stepladder.models import Marker
+from stepladder.project_ladder import ladder_for
+from stepladder.services import rating_create
 
 PARTICIPANTS = [
     # name, birth date, serial, gender, talk forms in turn
@@ -150,7 +153,7 @@ def seed_participants(project: Project) -> None:
         intake.coordinators.add(coordinator)
         # Weekly talks; the fourth participant's stopped three weeks ago (due list), the third
         # participant's when she found work.
-        last_week = {2: 5, 3: 4}.get(index, 7)
+        last_week = {2: 6, 3: 4}.get(index, 7)
         for week in range(1, last_week + 1):
             talk = ClientMeeting.objects.create(
                 enrolment=enrolment,
@@ -191,7 +194,7 @@ def seed_participants(project: Project) -> None:
         )
         enrolments.append(enrolment)
 
-    exited_on = start + timedelta(weeks=5, days=3)
+    exited_on = start + timedelta(weeks=6, days=3)
     # Nine weekly sessions so far; the last participant missed the last two without reason.
     for week in range(9):
         session = GroupSession.objects.create(
@@ -212,6 +215,8 @@ def seed_participants(project: Project) -> None:
                 status = "excused"
             Attendance.objects.create(session=session, enrolment=enrolment, status=status)
 
+    _rate(enrolments, coordinator, start)
+
     # One participant found work and ended early; the 90-day follow-up is coming up.
     enrolment_exit(
         actor=coordinator,
@@ -226,7 +231,41 @@ def seed_participants(project: Project) -> None:
         occupation_after="work",
         occupation_extent_percent=75,
     )
+    rate(enrolments[2], exited_on, "exit", 5, coordinator, "Fick anställning med lönestöd.")
     _date_history(enrolments, start, exited_on)
+
+
+# Steps at enrolment and five weeks in; the last participant went back when absences began.
+STEPS = [(1, 2), (2, 3), (2, 4), (1, 2), (2, 3), (2, 3, 2)]
+
+
+def rate(enrolment, day, kind, number, coordinator, comment=""):
+    ladder = ladder_for(enrolment.project)
+    step = ladder.steps.get(number=number)
+    rating_create(
+        actor=coordinator,
+        enrolment=enrolment,
+        rated_on=day,
+        kind=kind,
+        step=step,
+        markers=Marker.objects.filter(step__ladder=ladder, step__number__lte=number),
+        comment=comment,
+    )
+
+
+def _rate(enrolments, coordinator, start) -> None:
+    for enrolment, steps in zip(enrolments, STEPS, strict=True):
+        rate(enrolment, start, "enrolment", steps[0], coordinator)
+        rate(enrolment, start + timedelta(weeks=5), "extra", steps[1], coordinator)
+        if len(steps) > 2:
+            rate(
+                enrolment,
+                start + timedelta(weeks=9),
+                "extra",
+                steps[2],
+                coordinator,
+                "Har uteblivit från gruppen två veckor i rad.",
+            )
 
 
 def _date_history(enrolments, start, exited_on) -> None:
