@@ -79,4 +79,5 @@ bench: export DEBUG = 1
 bench: export FOKUS_DATA_DIR = $(CURDIR)/var/test
 bench: install
 	$(PY) bench/pages.py
+	$(PY) bench/reports.py
 	$(PY) -m fokus.embedded_db stop

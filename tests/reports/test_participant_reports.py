@@ -712,8 +712,8 @@ def test_the_follow_up_reports_are_due_three_and_six_months_after_enrolment_at_m
 ):
     enrolment = start(admit(), coordinator, enrolled_on=date(2026, 8, 31))
     assert _items(enrolment) == [
-        (date(2026, 11, 30), "Follow-up report (3 months)"),
-        (date(2027, 2, 28), "Follow-up report (6 months)"),
+        (date(2026, 11, 30), _("Follow-up report (3 months)")),
+        (date(2027, 2, 28), _("Follow-up report (6 months)")),
     ]
     # The due list links to a new report of the kind, then to its draft.
     item = next(iter(reports_due(Enrolment.objects.filter(pk=enrolment.pk), TODAY)))
@@ -724,10 +724,10 @@ def test_the_follow_up_reports_are_due_three_and_six_months_after_enrolment_at_m
     # A draft is not yet a report: still due. Once finalised, gone.
     assert len(_items(enrolment)) == 2
     services.report_finalise(actor=coordinator, report=report)
-    assert _items(enrolment) == [(date(2027, 2, 28), "Follow-up report (6 months)")]
+    assert _items(enrolment) == [(date(2027, 2, 28), _("Follow-up report (6 months)"))]
     # On the coordinators' due list, overdue.
     listed = due_list(Enrolment.objects.filter(pk=enrolment.pk), date(2027, 3, 1))
-    assert any(str(i.what) == "Follow-up report (6 months)" for i in listed.overdue)
+    assert any(str(i.what) == _("Follow-up report (6 months)") for i in listed.overdue)
 
 
 def test_the_exit_report_is_due_on_the_exit_date_until_finalised(participation, coordinator, today):
@@ -743,7 +743,7 @@ def test_the_exit_report_is_due_on_the_exit_date_until_finalised(participation, 
         income_source_after="sickness_benefit",
         occupation_after="other",
     )
-    assert _items(participation) == [(date(2027, 2, 26), "Exit report")]
+    assert _items(participation) == [(date(2027, 2, 26), _("Exit report"))]
     report = services.report_create(actor=coordinator, enrolment=participation, kind=Kind.EXIT)
     services.report_finalise(actor=coordinator, report=report)
     assert _items(participation) == []

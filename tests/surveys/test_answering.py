@@ -10,6 +10,8 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext, ngettext
 from pghistory.models import Context
 
 from fokus.models import AccessLogEntry
@@ -190,8 +192,8 @@ def test_it_accepts_a_complete_answer_and_strips_free_text(survey):
 def test_it_requires_required_questions_with_a_message(survey):
     form = _form(survey, _valid(survey, **{f"q{_q(survey, 1).pk}": "", f"q{_q(survey, 3).pk}": ""}))
     assert not form.is_valid()
-    assert form.errors[f"q{_q(survey, 1).pk}"] == ["This question must be answered."]
-    assert form.errors[f"q{_q(survey, 3).pk}"] == ["This question must be answered."]
+    assert form.errors[f"q{_q(survey, 1).pk}"] == [gettext("This question must be answered.")]
+    assert form.errors[f"q{_q(survey, 3).pk}"] == [gettext("This question must be answered.")]
     assert f"q{_q(survey, 2).pk}" not in form.errors  # optional
 
 
@@ -213,7 +215,7 @@ def test_it_takes_a_subset_of_this_questions_options_for_a_multiple_choice(surve
     field = f"q{_q(survey, 2).pk}"
     foreign = _form(survey, _valid(survey, **{field: [str(_option(survey, 1, 1).pk)]}))
     assert not foreign.is_valid()
-    assert foreign.errors[field] == ["Choose among the options shown."]
+    assert foreign.errors[field] == [gettext("Choose among the options shown.")]
     empty = _form(survey, _valid(survey, **{field: []}))
     assert empty.is_valid()
     assert next(a for a in empty.answers() if a.question.position == 2).options == []
@@ -225,7 +227,7 @@ def test_it_requires_at_least_one_option_of_a_required_multiple_choice(survey):
     question.save()
     form = _form(survey, _valid(survey, **{f"q{question.pk}": []}))
     assert not form.is_valid()
-    assert form.errors[f"q{question.pk}"] == ["Choose at least one option."]
+    assert form.errors[f"q{question.pk}"] == [gettext("Choose at least one option.")]
 
 
 @pytest.mark.parametrize("value", ["0", "5", "2.0", " 2", "abc", ["2", "3"]])
@@ -245,12 +247,12 @@ def test_it_takes_dont_know_where_offered_but_not_together_with_a_value(survey):
     assert (answer.scale_value, answer.dont_know) == (None, True)
     both = _form(survey, _valid(survey, **{field: ["2", "dont_know"]}))
     assert not both.is_valid()
-    assert both.errors[field] == ["Choose either a value or “Don't know”, not both."]
+    assert both.errors[field] == [gettext("Choose either a value or “Don't know”, not both.")]
     question.allow_dont_know = False
     question.save()
     refused = _form(survey, _valid(survey, **{field: "dont_know"}))
     assert not refused.is_valid()
-    assert refused.errors[field] == ["Choose a value from 1 to 4."]
+    assert refused.errors[field] == [gettext("Choose a value from 1 to %(max)s.") % {"max": 4}]
 
 
 def test_it_limits_free_text_and_treats_blank_text_as_unanswered(survey):
@@ -264,7 +266,7 @@ def test_it_limits_free_text_and_treats_blank_text_as_unanswered(survey):
     question.save()
     blank = _form(survey, _valid(survey, **{field: "   \n "}))
     assert not blank.is_valid()
-    assert blank.errors[field] == ["This question must be answered."]
+    assert blank.errors[field] == [gettext("This question must be answered.")]
     assert not _form(survey, _valid(survey, **{field: "nul\x00byte"})).is_valid()
 
 
@@ -274,7 +276,7 @@ def test_it_refuses_an_entirely_empty_form(participant_survey):
     question.save()
     form = _form(participant_survey, {})
     assert not form.is_valid()
-    assert form.non_field_errors() == ["Answer at least one question before sending."]
+    assert form.non_field_errors() == [gettext("Answer at least one question before sending.")]
 
 
 # --- The personal link ----------------------------------------------------------------------
@@ -323,7 +325,7 @@ def test_it_saves_a_personal_answer_once_and_marks_the_invitation(client, survey
     # The link is used: a second visit and a second submission say so kindly, nothing stored.
     again = client.get(_personal_url(token))
     assert again.status_code == 410
-    assert "already answered" in again.content.decode()
+    assert escape(gettext("You have already answered – thank you!")) in again.content.decode()
     resent = client.post(_personal_url(token), _valid(survey))
     assert resent.status_code == 410
     assert Response.objects.count() == 1
@@ -362,14 +364,14 @@ def test_it_turns_a_tampered_option_of_another_question_into_a_message(client, s
     data = _valid(survey, **{f"q{q1.pk}": str(_option(survey, 2, 1).pk)})
     reply = client.post(_personal_url(token), data)
     assert reply.status_code == 400
-    assert "Choose one of the options shown." in reply.content.decode()
+    assert escape(gettext("Choose one of the options shown.")) in reply.content.decode()
     assert not Response.objects.exists()
 
 
 def test_it_says_an_unknown_link_is_not_valid(client, survey, personal):
     reply = client.get(_personal_url("not-a-real-token"))
     assert reply.status_code == 404
-    assert "The link is not valid" in reply.content.decode()
+    assert escape(gettext("The link is not valid")) in reply.content.decode()
     assert client.post(_personal_url("not-a-real-token"), _valid(survey)).status_code == 404
     assert not Response.objects.exists()
 
@@ -378,7 +380,7 @@ def test_it_refuses_an_expired_link_and_keeps_nothing(client, survey, contact):
     token, invitation = _invite(survey, contact, expires_on=timezone.localdate() - timedelta(1))
     page = client.get(_personal_url(token))
     assert page.status_code == 410
-    assert "no longer valid" in page.content.decode()
+    assert escape(gettext("The link is no longer valid")) in page.content.decode()
     assert client.post(_personal_url(token), _valid(survey)).status_code == 410
     assert not Response.objects.exists()
     invitation.refresh_from_db()
@@ -400,7 +402,7 @@ def test_it_refuses_answers_to_a_closed_survey(client, survey, personal, link):
     link.survey.save()
     closed = client.post(_anonymous_url(link.token), {f"q{_q(link.survey, 1).pk}": "Bra"})
     assert closed.status_code == 410
-    assert "closed" in closed.content.decode()
+    assert escape(gettext("The survey is closed")) in closed.content.decode()
     assert not Response.objects.exists()
 
 
@@ -663,7 +665,17 @@ def test_it_saves_a_paper_answer_marked_as_paper_with_who_entered_it(
     again = client.get(reply["Location"])
     html = again.content.decode()
     assert "Gemenskapen i gruppen" not in html
-    assert "1 paper answer" in html or "1 pappers" in html
+    assert (
+        escape(
+            ngettext(
+                "%(counter)s paper answer has been entered.",
+                "%(counter)s paper answers have been entered.",
+                1,
+            )
+            % {"counter": 1}
+        )
+        in html
+    )
 
 
 def test_it_refuses_a_paper_answer_with_a_bad_cohort_or_future_date(
@@ -716,7 +728,7 @@ def test_a_paper_answer_may_skip_a_required_question_but_not_everything(
     assert q1.required
     empty = client.post(_paper_url(participant_survey), {f"q{q1.pk}": "", f"q{q2.pk}": " "})
     assert empty.status_code == 400
-    assert "Answer at least one question before sending." in empty.content.decode()
+    assert escape(gettext("Answer at least one question before sending.")) in empty.content.decode()
     assert not Response.objects.exists()
     reply = client.post(_paper_url(participant_survey), {f"q{q2.pk}": "Fler träffar"})
     assert reply.status_code == 302
