@@ -1,6 +1,7 @@
 """Headless Debian Chromium through Playwright, against pytest-django's live server."""
 
 import os
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -31,10 +32,26 @@ def browser():
         browser.close()
 
 
+def restore_built_in_rows() -> None:
+    """Transactional tests (these, and the concurrency tests) end with a flush, which also
+    removes the rows the data migrations made: the default step ladder and the built-in
+    surveys. Put them back as the migrations would."""
+    from django.apps import apps
+
+    from stepladder.models import Ladder
+    from surveys.models import Survey
+
+    if not Ladder.objects.filter(is_default=True).exists():
+        import_module("stepladder.migrations.0002_default_ladder").create_default_ladder(apps, None)
+    if not Survey.objects.templates().exists():
+        import_module("surveys.migrations.0002_default_surveys").create_built_in_surveys(apps, None)
+
+
 @pytest.fixture
-def page(browser, django_db_setup, live_server):
+def page(browser, django_db_setup, live_server, transactional_db):
     # django_db_setup first: fixtures are torn down in reverse order, so the live server (and
     # its thread's database connection) goes before the test database is dropped.
+    restore_built_in_rows()
     context = browser.new_context(base_url=live_server.url, locale="sv-SE")
     page = context.new_page()
     yield page

@@ -10,13 +10,15 @@ from playwright.sync_api import expect
 from surveys.answering import hash_token, new_token
 from surveys.definitions import survey_copy
 from surveys.models import Contact, Invitation, Response, Survey
+from tests.browser.conftest import restore_built_in_rows
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_partner_answers_the_built_in_survey_on_a_phone(
-    browser, live_server, django_db_setup, project_a, coordinator, axe_violations
+    browser, live_server, django_db_setup, transactional_db, project_a, coordinator, axe_violations
 ):
+    restore_built_in_rows()
     survey = survey_copy(Survey.objects.templates().get(name="Samverkan"), project_a, coordinator)
     contact = Contact.objects.create(project=project_a, name="Per Partner", email="p@a.example")
     token = new_token()
