@@ -7,17 +7,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from fokus.audit import log_access
 from fokus.models import AccessAction, User
+from fokus.pdf import render_pdf
 from participants.models import Cohort, Enrolment, InvitationLetter
 from participants.services import project_coordinators
 
@@ -133,22 +132,12 @@ def letter_context(letter: InvitationLetter) -> dict:
     }
 
 
-def _refuse_fetch(url: str, *args, **kwargs):
-    # The template is self-contained; never let a letter reach out to the network or disk.
-    raise ValueError(f"Refusing to fetch {url!r} while rendering a letter")
-
-
 def render_letter_pdf(letter: InvitationLetter) -> bytes:
     """The letter as an A4 PDF in Swedish, laid out for a C5/DL window envelope."""
-    # Imported here: WeasyPrint loads Pango and fonts, which only the PDF views need.
-    from weasyprint import HTML
-
     letter = InvitationLetter.objects.select_related(
         "enrolment__project__federation",
         "enrolment__cohort",
         "enrolment__referral__referring_agency",
         "contact",
     ).get(pk=letter.pk)
-    with translation.override("sv"), timezone.override(settings.TIME_ZONE):
-        html = render_to_string("participants/letter_pdf.html", letter_context(letter))
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    return render_pdf("participants/letter_pdf.html", letter_context(letter))

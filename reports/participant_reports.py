@@ -37,6 +37,7 @@ from fokus import access
 from fokus.access import Role
 from fokus.audit import log_access
 from fokus.models import AccessAction, Agency, AgencyKind, User
+from fokus.pdf import render_pdf
 from participants import permissions
 from participants.attendance import attendance_summary
 from participants.models import ClientMeeting, Enrolment, MeetingKind
@@ -44,7 +45,6 @@ from participants.models.enrolments import CONSENT_FIELD_BY_AGENCY_KIND
 from participants.plans import current_goals
 from referrals.models import Consent
 from reports.models import ParticipantReport, ParticipantReportKind, ReportStatus
-from reports.pdf import render_pdf
 from stepladder.progress import ratings_of, trajectory_for
 
 Kind = ParticipantReportKind

@@ -19,13 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from fokus import access
 from fokus.audit import log_access
 from fokus.models import AccessAction
+from fokus.pdf import pdf_response
 from participants import permissions
 from participants.models import Enrolment
 from participants.views.lookup import enrolment_for, enrolment_for_reader
 from reports import participant_reports as services
 from reports.forms.participant import ParticipantReportForm
 from reports.models import ParticipantReport
-from reports.pdf import pdf_response
 
 
 def _coordinators_only() -> str:

@@ -24,11 +24,11 @@ from fokus import access
 from fokus.audit import log_access
 from fokus.exports import FORMATS, table_response
 from fokus.models import AccessAction, Project
+from fokus.pdf import PDF_LANGUAGE, pdf_response, render_pdf
 from reports import project_reports
 from reports.figures import Period
 from reports.forms.project import PeriodForm, project_report_form
 from reports.models import ProjectReportKind
-from reports.pdf import PDF_LANGUAGE, pdf_response, render_pdf
 from reports.report_tables import FINAL_TABLES, INTERIM_TABLES, SmallCells
 
 

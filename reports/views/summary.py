@@ -26,10 +26,10 @@ from fokus import access
 from fokus.audit import log_access
 from fokus.exports import FORMATS, table_response
 from fokus.models import AccessAction, Project
+from fokus.pdf import pdf_response, render_pdf
 from fokus.services import federation_object_save
 from reports.forms.summary import ReportSettingsForm, SummaryPeriodForm
 from reports.models import ReportSettings
-from reports.pdf import pdf_response, render_pdf
 from reports.summary import FederationSummary, Period
 from reports.summary import federation_summary as summary_of
 

@@ -1,4 +1,5 @@
-"""Rendering report templates to PDF with WeasyPrint, the same way for every report.
+"""Rendering templates to PDF with WeasyPrint, the same way for every PDF (reports, the
+invitation letter).
 
 A report's PDF and its web page come from the same template and the same query code; this
 module only turns the rendered HTML into a PDF. It is always Swedish and on Stockholm time,
@@ -20,7 +21,7 @@ PDF_LANGUAGE = "sv"
 
 def _refuse_fetch(url: str, *args, **kwargs):
     # A template that links a stylesheet, an image or a font would make WeasyPrint fetch it.
-    raise ValueError(f"Refusing to fetch {url!r} while rendering a report PDF")
+    raise ValueError(f"Refusing to fetch {url!r} while rendering a PDF")
 
 
 def render_html(template_name: str, context: dict) -> str:
