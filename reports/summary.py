@@ -42,6 +42,7 @@ from django.utils import formats
 from fokus.models import Project
 from participants.models import Enrolment
 from referrals.models import Gender
+from reports.figures import Period
 from reports.models import DEFAULT_SMALL_CELL_THRESHOLD
 from reports.smallcells import is_small, suppress
 from stepladder.stats import rounded, with_steps
@@ -49,12 +50,6 @@ from stepladder.stats import rounded, with_steps
 # Shown instead of a mean with too few participations behind it (or none).
 NOT_SHOWN = "–"
 MINUS = "\u2212"  # the typographic minus sign: "−0,3"
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date  # included
 
 
 def default_period(today: date) -> Period:
