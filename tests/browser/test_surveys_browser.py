@@ -36,6 +36,7 @@ def test_a_partner_answers_the_built_in_survey_on_a_phone(
     try:
         page.goto(f"/s/p/{token}/")
         expect(page.get_by_role("heading", name="Samverkan")).to_be_visible()
+        assert "{#" not in page.content()  # template comments stay out of the page
         assert axe_violations(page) == []
 
         # A free-text comment only: the required questions are missing, the comment is kept.
