@@ -58,13 +58,6 @@ def plan_for(enrolment: Enrolment) -> ActionPlan:
     return plan
 
 
-def responsible_label(goal: Goal) -> str:
-    """Who is responsible, as a person reads it: the agency's name when an agency is."""
-    if goal.responsible == ResponsibleParty.AGENCY and goal.responsible_agency is not None:
-        return goal.responsible_agency.name
-    return str(goal.get_responsible_display())
-
-
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
@@ -73,7 +66,7 @@ def _goal_dict(goal: Goal) -> dict:
     return {
         "id": goal.pk,
         "text": goal.text,
-        "responsible": responsible_label(goal),
+        "responsible": goal.responsible_label,
         "responsible_party": goal.responsible,
         "target_date": _iso(goal.target_date),
         "status": goal.status,
@@ -129,7 +122,7 @@ def _change_summary(old: dict, goal: Goal) -> str:
         before = Goal(responsible=old["responsible"], responsible_agency=old["responsible_agency"])
         changes.append(
             _("responsible: %(old)s → %(new)s")
-            % {"old": responsible_label(before), "new": responsible_label(goal)}
+            % {"old": before.responsible_label, "new": goal.responsible_label}
         )
     if old["target_date"] != goal.target_date:
         changes.append(

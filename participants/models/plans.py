@@ -92,6 +92,13 @@ class Goal(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+    @property
+    def responsible_label(self) -> str:
+        """Who is responsible, as a person reads it: the agency's name when an agency is."""
+        if self.responsible == ResponsibleParty.AGENCY and self.responsible_agency is not None:
+            return self.responsible_agency.name
+        return str(self.get_responsible_display())
+
 
 class ActionPlanVersion(models.Model):
     """The plan as it stood after one change: who, when, what changed and every goal."""
