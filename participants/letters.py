@@ -20,16 +20,14 @@ from fokus.pdf import render_pdf
 from participants.models import Cohort, Enrolment, InvitationLetter
 from participants.services import project_coordinators
 
-# Letters go to people who are about to start or are taking part, not to those who have left.
-LETTER_STATUSES = (Enrolment.Status.ACCEPTED, Enrolment.Status.ACTIVE)
-
 
 class LetterError(ValidationError):
     """A rule refused the letter; the message is for the user."""
 
 
 def can_write_letter(enrolment: Enrolment) -> bool:
-    return enrolment.status in LETTER_STATUSES
+    """Letters go to people who are about to start or are taking part."""
+    return enrolment.is_running
 
 
 @transaction.atomic

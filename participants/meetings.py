@@ -34,9 +34,6 @@ from participants.services import project_coordinators
 MEETING_MINUTES = (5, 720)
 SESSION_MINUTES = (15, 480)
 
-# Meetings are recorded for participations that are accepted (the intake talk comes before the
-# start) or running; an ended one is documented, not added to.
-MEETING_STATUSES = (Enrolment.Status.ACCEPTED, Enrolment.Status.ACTIVE)
 # Who can have attended a session: participations that had started by its date and not ended
 # before it. Consent withdrawn: nothing new is recorded about the person.
 SESSION_STATUSES = (Enrolment.Status.ACTIVE, Enrolment.Status.EXITED)
@@ -109,7 +106,7 @@ def meeting_save(
 ) -> ClientMeeting:
     """Record a new meeting with the participant (`meeting` None) or correct one."""
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    if meeting is None and enrolment.status not in MEETING_STATUSES:
+    if meeting is None and not enrolment.is_running:
         raise MeetingError(MEETING_CLOSED)
     if meeting is not None and meeting.enrolment_id != enrolment.pk:
         raise MeetingError(_("The meeting belongs to another participation."))

@@ -24,10 +24,7 @@ def can_exit(user, enrolment: Enrolment) -> bool:
 def can_record_meeting(user, enrolment: Enrolment) -> bool:
     """Meetings, letters and the plan: from acceptance (the intake talk comes before the
     start) until the exit."""
-    return enrolment.status in (
-        Enrolment.Status.ACCEPTED,
-        Enrolment.Status.ACTIVE,
-    ) and can_coordinate(user, enrolment)
+    return enrolment.is_running and can_coordinate(user, enrolment)
 
 
 def can_record_follow_up(user, enrolment: Enrolment) -> bool:

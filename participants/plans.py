@@ -28,10 +28,6 @@ from participants.models import (
     ResponsibleParty,
 )
 
-# Only a participation that is running (or about to) gets its plan changed; after the exit
-# or a withdrawn consent the plan is kept as it was.
-OPEN_STATUSES = (Enrolment.Status.ACCEPTED, Enrolment.Status.ACTIVE)
-
 GOAL_FIELDS = (
     "text",
     "responsible",
@@ -50,7 +46,8 @@ class PlanError(ValidationError):
 
 
 def plan_is_open(enrolment: Enrolment) -> bool:
-    return enrolment.status in OPEN_STATUSES
+    """Only a running participation gets its plan changed; after it, the plan is kept."""
+    return enrolment.is_running
 
 
 def plan_for(enrolment: Enrolment) -> ActionPlan:

@@ -272,6 +272,13 @@ class Enrolment(models.Model):
     def is_consent_withdrawn(self) -> bool:
         return self.status == self.Status.CONSENT_WITHDRAWN
 
+    @property
+    def is_running(self) -> bool:
+        """Accepted (the intake talk and the letter come before the start) or active: meetings,
+        letters and the plan are written until the exit. After it, or after a withdrawn
+        consent, the participation is documented as it was, not added to."""
+        return self.status in (self.Status.ACCEPTED, self.Status.ACTIVE)
+
 
 @pghistory.track(*row_history())
 class EnrolmentExtension(models.Model):

@@ -87,7 +87,7 @@ def _meeting_form(
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, public_id) -> HttpResponse:
     enrolment = _enrolment(request, public_id)
-    if enrolment.status not in services.MEETING_STATUSES:
+    if not enrolment.is_running:
         raise PermissionDenied(services.MEETING_CLOSED)
     return _meeting_form(request, enrolment=enrolment, meeting=None)
 
