@@ -50,7 +50,7 @@ def plan_is_open(enrolment: Enrolment) -> bool:
     return enrolment.is_running
 
 
-def plan_for(enrolment: Enrolment) -> ActionPlan:
+def _plan_for(enrolment: Enrolment) -> ActionPlan:
     plan, _created = ActionPlan.objects.get_or_create(enrolment=enrolment)
     return plan
 
@@ -200,12 +200,12 @@ def _check(
     return values
 
 
-@transaction.atomic
 def _snapshot_in_organisation_language(plan: ActionPlan) -> list[dict]:
     with translation.override(settings.LANGUAGE_CODE):
         return snapshot(plan)
 
 
+@transaction.atomic
 def goal_save(
     *,
     actor: User,
@@ -222,7 +222,7 @@ def goal_save(
     unknown = set(fields) - set(GOAL_FIELDS)
     if unknown:
         raise TypeError(f"goal_save() got unexpected fields: {', '.join(sorted(unknown))}")
-    plan_pk = plan_for(enrolment).pk
+    plan_pk = _plan_for(enrolment).pk
     # The lock orders concurrent changes of one plan, so version numbers follow each other.
     plan = (
         ActionPlan.objects.select_for_update(of=("self",))

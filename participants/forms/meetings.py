@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fokus.numbers import parse_int
 from participants import meetings
 from participants.forms.common import DATE_ERRORS as _DATE_ERRORS
 from participants.forms.common import DATE_WIDGET as _DATE
@@ -245,8 +246,7 @@ class SessionForm(forms.Form):
         self.unlisted = bool(
             self.is_bound
             and any(
-                not key.removeprefix(ATTENDANCE_PREFIX).isdigit()
-                or int(key.removeprefix(ATTENDANCE_PREFIX)) not in listed
+                parse_int(key.removeprefix(ATTENDANCE_PREFIX)) not in listed
                 for key in self.data
                 if key.startswith(ATTENDANCE_PREFIX)
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from fokus import access
 from fokus.audit import log_access
 from fokus.models import AccessAction
+from fokus.numbers import int_or_404
 from participants import plans
 from participants.forms.plans import GoalForm
 from participants.models import ActionPlan, ActionPlanVersion, Enrolment, Goal
@@ -59,10 +60,8 @@ def _parent_goal(request: HttpRequest, enrolment: Enrolment) -> Goal | None:
     raw = request.GET.get("parent")
     if raw is None:
         return None
-    if not raw.isdigit():
-        raise Http404
     return get_object_or_404(
-        Goal.objects.filter(plan__enrolment=enrolment, parent__isnull=True), pk=int(raw)
+        Goal.objects.filter(plan__enrolment=enrolment, parent__isnull=True), pk=int_or_404(raw)
     )
 
 

@@ -24,6 +24,7 @@ from fokus import access
 from fokus.audit import log_access
 from fokus.exports import FORMATS, table_response
 from fokus.models import AccessAction, Project
+from fokus.numbers import int_or_404
 from fokus.pdf import PDF_LANGUAGE, pdf_response, render_pdf
 from reports import project_reports
 from reports.figures import Period
@@ -270,10 +271,7 @@ def interim_report_edit(
 
 
 def _int_param(request: HttpRequest, name: str) -> int:
-    try:
-        return int(request.GET.get(name, ""))
-    except ValueError:
-        raise Http404 from None
+    return int_or_404(request.GET.get(name))
 
 
 @login_required

@@ -12,13 +12,14 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fokus import access
 from fokus.models import Project
+from fokus.numbers import int_or_404
 from stepladder import ladders as services
 from stepladder import project_ladder as settings_of
 from stepladder.forms.ladders import (
@@ -203,10 +204,7 @@ def ladder_create(request: HttpRequest) -> HttpResponse:
     source = None
     if "from" in request.GET:
         # Prefill from a built-in or own ladder; anything else is not found.
-        raw = request.GET["from"]
-        if not raw.isdigit():
-            raise Http404
-        source = get_object_or_404(visible, pk=int(raw))
+        source = get_object_or_404(visible, pk=int_or_404(request.GET["from"]))
     initial = {"description": source.description} if source else {}
     steps = services.steps_of(source) if source else []
     return _ladder_form(
