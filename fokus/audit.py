@@ -6,7 +6,7 @@ triggers cannot see: who *looked at* or *printed* what, and logins.
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from fokus.models import AccessAction, AccessLogEntry, User
@@ -18,6 +18,8 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+# savepoint=False: inside a caller's transaction (most calls) this costs no query at all.
+@transaction.atomic(savepoint=False)
 def log_access(
     *,
     actor: User | None,

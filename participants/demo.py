@@ -5,6 +5,7 @@ which Skatteverket never gives to real people. Dates are relative to today."""
 
 from datetime import datetime, time, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from fokus.models import Agency, Municipality, Project, User
@@ -97,6 +98,7 @@ def _accepted_referral(project, cohort, person, officer, deciding, municipality,
     )
 
 
+@transaction.atomic
 def seed_participants(project: Project) -> None:
     today = timezone.localdate()
     municipality = Municipality.objects.get(federation=project.federation, name="Ekeby")
@@ -231,7 +233,7 @@ def seed_participants(project: Project) -> None:
         occupation_after="work",
         occupation_extent_percent=75,
     )
-    rate(enrolments[2], exited_on, "exit", 5, coordinator, "Fick anställning med lönestöd.")
+    _rate_on(enrolments[2], exited_on, "exit", 5, coordinator, "Fick anställning med lönestöd.")
     _date_history(enrolments, start, exited_on)
 
 
@@ -239,7 +241,7 @@ def seed_participants(project: Project) -> None:
 STEPS = [(1, 2), (2, 3), (2, 4), (1, 2), (2, 3), (2, 3, 2)]
 
 
-def rate(enrolment, day, kind, number, coordinator, comment=""):
+def _rate_on(enrolment, day, kind, number, coordinator, comment=""):
     ladder = ladder_for(enrolment.project)
     step = ladder.steps.get(number=number)
     rating_create(
@@ -255,10 +257,10 @@ def rate(enrolment, day, kind, number, coordinator, comment=""):
 
 def _rate(enrolments, coordinator, start) -> None:
     for enrolment, steps in zip(enrolments, STEPS, strict=True):
-        rate(enrolment, start, "enrolment", steps[0], coordinator)
-        rate(enrolment, start + timedelta(weeks=5), "extra", steps[1], coordinator)
+        _rate_on(enrolment, start, "enrolment", steps[0], coordinator)
+        _rate_on(enrolment, start + timedelta(weeks=5), "extra", steps[1], coordinator)
         if len(steps) > 2:
-            rate(
+            _rate_on(
                 enrolment,
                 start + timedelta(weeks=9),
                 "extra",

@@ -5,6 +5,7 @@ numbers 980–999, which Skatteverket never gives to real people.
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from fokus.models import Agency, Municipality, Project, User
@@ -42,6 +43,7 @@ PEOPLE = [
 ]
 
 
+@transaction.atomic
 def seed_referrals(project: Project) -> None:
     today = timezone.localdate()
     municipalities = {m.name: m for m in Municipality.objects.filter(federation=project.federation)}

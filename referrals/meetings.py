@@ -40,6 +40,7 @@ def waiting_for_meeting(project: Project, *, today: date) -> QuerySet[Referral]:
     )
 
 
+@transaction.atomic(savepoint=False)  # one UPDATE; free inside meeting_create's transaction
 def queue_waiting_referrals(project: Project, *, today: date) -> int:
     """Put every waiting referral on the next upcoming meeting; returns how many moved."""
     meeting = services.next_meeting(project, today=today)

@@ -1,6 +1,8 @@
 """Demo reports: the narrative of the demo project's final report, and the exit report of the
 participant who left for work, finalised and shared with the referring agency."""
 
+from django.db import transaction
+
 from fokus.models import Project, User
 from participants.models import Enrolment
 from reports.figures import Period
@@ -19,6 +21,7 @@ FINAL_NARRATIVE = {
 }
 
 
+@transaction.atomic
 def seed_reports(project: Project) -> None:
     coordinator = User.objects.get(email="koordinator@demo.fokus.example")
     if not ProjectReport.objects.filter(project=project, kind="final").exists():

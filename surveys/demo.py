@@ -5,6 +5,7 @@ example.invalid domain."""
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from fokus.models import Agency, Project, User
@@ -71,6 +72,7 @@ def _partner_answers(survey, row) -> list[GivenAnswer]:
     return answers
 
 
+@transaction.atomic
 def seed_surveys(project: Project) -> None:
     if Survey.objects.filter(project=project).exists():
         return  # seeded before

@@ -7,6 +7,7 @@ social services, and project "Insats A". Federation B is the outsider tenant.
 from datetime import date
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -15,8 +16,63 @@ from fokus.models import Agency, AgencyKind, Federation, Membership, Municipalit
 from participants.models import Cohort
 from referrals.demo import demo_personnummer
 from referrals.models import Consent, ConsentMethod, Referral
+from tests import clock, writer_guard
 
 PASSWORD = "Testlosen-2026!"
+
+
+# --- The writer check (tests/writer_guard.py) -------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _writer_guard():
+    from django.db import connections
+    from django.db.backends.signals import connection_created
+
+    guard = writer_guard.Guard()
+
+    def install(sender, connection, **kwargs):
+        guard.install(connection)
+
+    for connection in connections.all():
+        guard.install(connection)
+    # Threads (the live server's) open connections of their own.
+    connection_created.connect(install, weak=False)
+    yield guard
+    connection_created.disconnect(install)
+
+
+@pytest.fixture(autouse=True)
+def _no_non_atomic_writes(_writer_guard):
+    """Fails the test even when the code under test swallowed the guard's error."""
+    _writer_guard.violations.clear()
+    yield
+    assert not _writer_guard.violations, _writer_guard.violations[0]
+
+
+# --- The clock ------------------------------------------------------------------------------
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "today(day): run the test on this day (YYYY-MM-DD) instead of the suite's today"
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _suite_clock():
+    """The suite's today for everything built before the first test too (module fixtures)."""
+    with time_machine.travel(clock.moment(clock.today()), tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _test_clock(request):
+    """Each test starts at 10:00 on the suite's today, or on the day its `today` marker names."""
+    marker = request.node.get_closest_marker("today")
+    day = clock.parse_day(marker.args[0]) if marker else clock.today()
+    with time_machine.travel(clock.moment(day), tick=True):
+        yield
 
 
 def make_user(federation, email, name, *roles):

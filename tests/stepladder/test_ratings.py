@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -182,10 +183,12 @@ def test_there_is_one_enrolment_rating_and_one_exit_rating(started, rate, today)
 
 
 def test_before_the_start_only_an_enrolment_or_extra_rating_is_made(accepted, rate):
-    assert services.kinds_open(accepted, date(2026, 11, 23)) == [ENROLMENT, EXTRA]
+    # Not started yet: the participation counts from the day it was accepted, today.
+    day = timezone.localdate()
+    assert services.kinds_open(accepted, day) == [ENROLMENT, EXTRA]
     with pytest.raises(services.RatingError):
-        rate(accepted, date(2026, 11, 23), 1, kind=QUARTERLY)
-    rate(accepted, date(2026, 11, 23), 1, kind=ENROLMENT)
+        rate(accepted, day, 1, kind=QUARTERLY)
+    rate(accepted, day, 1, kind=ENROLMENT)
 
 
 def _exit(enrolment, coordinator, exited_on):
