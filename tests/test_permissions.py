@@ -4,30 +4,19 @@ Objects in the URLs belong to federation A. Outsiders (federation B) must get 40
 logged-in users of A without the role 403, anonymous users a redirect to the login page.
 """
 
-from datetime import date
-
 import pytest
-from django.core.files.base import ContentFile
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
-from participants import plans
-from participants.models import (
-    ClientMeeting,
-    Enrolment,
-    FollowUp,
-    GroupSession,
-    InvitationLetter,
-)
-from referrals.models import CaseGroupMeeting, Consent, ConsentMethod, Consultation, ReferralStatus
-from reports.models import ParticipantReport
-from stepladder.models import Ladder, Rating, Step
-from surveys.answering import hash_token
-from surveys.definitions import survey_copy
-from surveys.models import AnonymousLink, Contact, Invitation, Survey
-from tests.conftest import PERSONAS, test_personnummer
+from tests.browser.conftest import restore_built_in_rows
+from tests.conftest import PERSONAS
+from tests.matrix_objects import build_objects, build_personas
 
-pytestmark = pytest.mark.django_db
+# One worker runs the whole module, so its objects are built once (see `objects`).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("permission-matrix")]
 
 LOGIN = 302  # anonymous: redirected to the login page
 OK = 200
@@ -598,184 +587,47 @@ def test_it_covers_every_url_pattern():
     assert not missing, f"URL names missing from the permission matrix: {missing}"
 
 
-def _objects(request) -> dict:
-    """The objects the URLs point at, all of federation A."""
-    names = ("project_a", "coordinator", "agency_af", "municipality_a", "cohort", "agency_fk")
-    objects = {name: request.getfixturevalue(name) for name in names}
-    settings = request.getfixturevalue("settings")
-    settings.MEDIA_ROOT = request.getfixturevalue("tmp_path")
-    make_referral = request.getfixturevalue("make_referral")
-    objects["draft"] = make_referral(consent=False)
-    objects["submitted"] = make_referral(
-        status=ReferralStatus.SUBMITTED,
-        consent=False,
-        personnummer=test_personnummer("19850101", "981"),
+@pytest.fixture(scope="module")
+def objects(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The personas and the objects the URLs point at, built and committed once for the
+    module; each case runs in its own transaction on top, so what a POST changes is rolled
+    back. At the end the database is emptied and the data migrations' rows put back."""
+    settings = override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("matrix-media"),
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     )
-    for referral in (objects["draft"], objects["submitted"]):
-        consent = Consent(
-            referral=referral,
-            consents_social_services=True,
-            consents_af=True,
-            consents_fk=True,
-            consents_region=True,
-            consents_project=True,
-            method=ConsentMethod.PAPER,
-            given_on=date(2026, 1, 1),
-            recorded_by=referral.created_by,
-        )
-        consent.document.save("samtycke.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
-        consent.save()
-    project = objects["project_a"]
-    objects["meeting"] = CaseGroupMeeting.objects.create(project=project, date=date(2026, 12, 1))
-    officer_b = request.getfixturevalue("case_officer_b")
-    objects["consultation"] = Consultation.objects.create(
-        project=project,
-        raised_by_agency=objects["agency_fk"],
-        raised_by=officer_b,
-        summary="En person i 40-årsåldern",
-        question="Vilken insats passar?",
-    )
-    # An accepted referral's participation, not yet started, and one that has started.
-    objects["enrolment"] = Enrolment.objects.create(
-        federation=project.federation,
-        project=project,
-        cohort=objects["cohort"],
-        referral=make_referral(
-            status=ReferralStatus.ACCEPTED, personnummer=test_personnummer("19850101", "982")
-        ),
-    )
-    objects["active_enrolment"] = Enrolment.objects.create(
-        federation=project.federation,
-        project=project,
-        cohort=objects["cohort"],
-        referral=make_referral(
-            status=ReferralStatus.ENROLLED, personnummer=test_personnummer("19850101", "983")
-        ),
-        status=Enrolment.Status.ACTIVE,
-        coordinator=objects["coordinator"],
-        enrolled_on=date(2026, 9, 1),
-        planned_exit_on=date(2027, 9, 1),
-    )
-    # One that has ended, with its 90-day follow-up still to do.
-    objects["exited_enrolment"] = Enrolment.objects.create(
-        federation=project.federation,
-        project=project,
-        cohort=objects["cohort"],
-        referral=make_referral(
-            status=ReferralStatus.EXITED, personnummer=test_personnummer("19850101", "984")
-        ),
-        status=Enrolment.Status.EXITED,
-        coordinator=objects["coordinator"],
-        enrolled_on=date(2025, 9, 1),
-        planned_exit_on=date(2026, 9, 1),
-        exited_on=date(2026, 9, 1),
-        exit_reason="completed_period",
-        destination="studies",
-        receiving_party="Vuxenutbildningen",
-        exit_plan="Komvux från januari.",
-    )
-    FollowUp.objects.create(enrolment=objects["exited_enrolment"], due_on=date(2026, 11, 30))
-    # The active participation's meeting, plan and letter, and a group session of its start.
-    coordinator, active = objects["coordinator"], objects["active_enrolment"]
-    objects["client_meeting"] = ClientMeeting.objects.create(
-        enrolment=active,
-        kind="intake",
-        date=date(2026, 9, 1),
-        duration_minutes=60,
-        recorded_by=coordinator,
-    )
-    objects["session"] = GroupSession.objects.create(
-        cohort=objects["cohort"],
-        date=date(2026, 9, 8),
-        duration_minutes=180,
-        theme="motivation",
-        recorded_by=coordinator,
-    )
-    objects["goal"] = plans.goal_save(
-        actor=coordinator,
-        enrolment=active,
-        text="Hitta en praktikplats",
-        responsible="participant",
-        status="planned",
-    )
-    objects["letter"] = InvitationLetter.objects.create(
-        enrolment=active,
-        intake_at=timezone.now(),
-        intake_place="Kontoret",
-        contact=coordinator,
-        contact_phone="010-123 45 67",
-        created_by=coordinator,
-    )
-    # A rating of the active participation on the default ladder, and a ladder of A's own.
-    step = Step.objects.get(ladder__is_default=True, number=2)
-    objects["rating"] = Rating.objects.create(
-        enrolment=active,
-        rated_on=date(2026, 9, 1),
-        kind="enrolment",
-        step=step,
-        rated_by=coordinator,
-    )
-    own = Ladder.objects.create(federation=project.federation, name="BIP-trappan")
-    Step.objects.create(ladder=own, number=1, headline="Start")
-    Step.objects.create(ladder=own, number=2, headline="Mål")
-    objects["own_ladder"] = own
-    # Surveys: the project's copies of the built-in partner and group-programme surveys, a
-    # contact with a personal link, and the start's anonymous link.
-    templates = Survey.objects.templates()
-    objects["survey_template"] = templates.get(name="Samverkan")
-    objects["partner_survey"] = survey_copy(objects["survey_template"], project, coordinator)
-    objects["participant_survey"] = survey_copy(
-        templates.filter(audience="participants").first(), project, coordinator
-    )
-    Survey.objects.filter(pk=objects["participant_survey"].pk).update(follows_individuals=True)
-    objects["survey_contact"] = Contact.objects.create(
-        project=project, name="Per Partner", email="per.partner@a.example"
-    )
-    objects["personal_token"] = "personlig-lank-for-matrisen"
-    Invitation.objects.create(
-        survey=objects["partner_survey"],
-        contact=objects["survey_contact"],
-        token_hash=hash_token(objects["personal_token"]),
-        expires_on=date(2099, 1, 1),
-        sent_at=timezone.now(),
-    )
-    objects["anonymous_token"] = "anonym-lank-for-matrisen"
-    AnonymousLink.objects.create(
-        survey=objects["participant_survey"],
-        cohort=objects["cohort"],
-        token=objects["anonymous_token"],
-        created_by=coordinator,
-    )
-    # A finalised follow-up report shared with the referring agency (its PDF stored as it
-    # would be; rendering one per case would make the matrix slow) and a draft.
-    final = ParticipantReport(
-        enrolment=active,
-        kind="follow_up_3",
-        status="final",
-        created_by=coordinator,
-        finalised_at=timezone.now(),
-        finalised_by=coordinator,
-    )
-    final.pdf.save("rapport.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
-    final.shared_with.add(objects["agency_af"])
-    objects["final_report"] = final
-    objects["draft_report"] = ParticipantReport.objects.create(
-        enrolment=active, kind="follow_up_6", created_by=coordinator
-    )
-    return objects
+    settings.enable()
+    try:
+        with django_db_blocker.unblock():
+            yield build_objects(build_personas())
+    finally:
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+            ContentType.objects.clear_cache()  # flush made them anew, with new keys
+            restore_built_in_rows()
+        settings.disable()
+
+
+@pytest.fixture
+def client_for(objects):
+    """client_for("coordinator") → a test client logged in as the module's user of that name."""
+
+    def client_for(persona: str) -> Client:
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(objects[persona])
+        return client
+
+    return client_for
 
 
 CASES = [(name, persona) for name in MATRIX for persona in PERSONAS]
 
 
 @pytest.mark.parametrize(("url_name", "persona"), CASES, ids=[f"{n}-{p}" for n, p in CASES])
-def test_it_answers_each_persona_as_the_matrix_says(request, url_name, persona, persona_client):
-    fixtures = _objects(request)
-    kwargs_factory, method, expected = MATRIX[url_name]
-    if isinstance(expected, str):
-        expected = SHAPES[expected]
-    url = reverse(url_name, kwargs=kwargs_factory(fixtures) if kwargs_factory else None)
-    client = persona_client(persona)
+def test_it_answers_each_persona_as_the_matrix_says(objects, url_name, persona, client_for):
+    url, method, expected = _case(url_name, objects)
+    client = client_for(persona)
     response = getattr(client, method)(url)
     assert response.status_code == expected[persona], (
         f"{persona} {method.upper()} {url}: got {response.status_code}, "
@@ -789,8 +641,73 @@ def test_it_answers_each_persona_as_the_matrix_says(request, url_name, persona, 
     "url_name",
     [name for name, (_, method, _) in MATRIX.items() if method == "post"],
 )
-def test_it_refuses_get_on_post_only_urls(url_name, request, admin_client_a):
-    fixtures = _objects(request)
-    kwargs_factory = MATRIX[url_name][0]
-    url = reverse(url_name, kwargs=kwargs_factory(fixtures) if kwargs_factory else None)
-    assert admin_client_a.get(url).status_code == 405
+def test_it_refuses_get_on_post_only_urls(url_name, objects, client_for):
+    url, _, _ = _case(url_name, objects)
+    assert client_for("federation_admin").get(url).status_code == 405
+
+
+# What an empty POST may answer a persona who may open the page: the form again with its
+# errors (200/400), done (302), or "this page does not take POST" (405).
+ALLOWED_POST = {OK, 302, 400, 405}
+
+GET_CASES = [(name, persona) for name, persona in CASES if MATRIX[name][1] == "get"]
+
+
+@pytest.fixture(scope="module")
+def takes_post(objects):
+    """url name → whether the page takes POST at all, asked once per page of the persona who
+    may open it (a GET-only page answers 405 to everyone)."""
+    cache = {}
+
+    def takes_post(url_name, url, expected):
+        if url_name not in cache:
+            allowed = [p for p in PERSONAS if expected[p] == OK and p != "anonymous"]
+            persona = allowed[0] if allowed else "anonymous"
+            client = Client()
+            if persona != "anonymous":
+                client.force_login(objects[persona])
+            with transaction.atomic():
+                cache[url_name] = client.post(url).status_code != 405
+                transaction.set_rollback(True)
+        return cache[url_name]
+
+    return takes_post
+
+
+@pytest.mark.parametrize(("url_name", "persona"), GET_CASES, ids=[f"{n}-{p}" for n, p in GET_CASES])
+def test_a_page_that_takes_post_refuses_it_as_it_refuses_get(
+    objects, url_name, persona, client_for, takes_post
+):
+    """Every writing page: whoever may not open it may not post to it either (same 302, 403
+    or 404 as GET); whoever may open it never gets a 500 or a refusal for an empty form."""
+    url, _, expected = _case(url_name, objects)
+    status = client_for(persona).post(url).status_code
+    if expected[persona] == OK:
+        assert status in ALLOWED_POST, f"{persona} POST {url}: got {status}"
+    elif takes_post(url_name, url, expected):
+        assert status == expected[persona], (
+            f"{persona} POST {url}: got {status}, but GET gives {expected[persona]}"
+        )
+    else:
+        assert status in (405, expected[persona]), f"{persona} POST {url}: got {status}"
+
+
+def test_the_matrix_posts_to_every_writing_page(objects, takes_post):
+    """Guards the test above: the pages it posts to really include the forms."""
+    writing = [
+        name
+        for name, (_, method, expected) in MATRIX.items()
+        if method == "get" and takes_post(name, _case(name, objects)[0], _case(name, objects)[2])
+    ]
+    for name in ("manage:user-create", "participants:goal-create", "referrals:referral-create"):
+        assert name in writing, name
+    assert len(writing) >= 30, writing
+
+
+def _case(url_name: str, objects: dict) -> tuple[str, str, dict]:
+    """(url, method, {persona: status}) of one matrix row."""
+    kwargs_factory, method, expected = MATRIX[url_name]
+    if isinstance(expected, str):
+        expected = SHAPES[expected]
+    url = reverse(url_name, kwargs=kwargs_factory(objects) if kwargs_factory else None)
+    return url, method, expected
