@@ -9,7 +9,9 @@ PYTHON ?= $(shell for py in python3.12 python3.11; do \
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
-PYTEST_ARGS ?=
+# The suite runs in parallel, one worker per core, each with its own test database; tests
+# marked xdist_group (the permission matrix) stay together on one worker.
+PYTEST_ARGS ?= -n auto --dist loadgroup
 
 .PHONY: help install run stop test lint messages system-deps bench
 
@@ -59,9 +61,11 @@ test: export FOKUS_DATA_DIR = $(CURDIR)/var/test
 test: export DJANGO_ALLOW_ASYNC_UNSAFE = true
 test: install system-deps
 	@status=0; \
+	$(VENV)/bin/ruff format --check . || status=1; \
 	$(VENV)/bin/ruff check . || status=1; \
 	$(MANAGE) check_catalogue || status=1; \
 	$(MANAGE) makemigrations --check --dry-run >/dev/null || { echo "Missing migrations: run makemigrations." >&2; status=1; }; \
+	$(PY) -m fokus.embedded_db start >/dev/null; \
 	$(VENV)/bin/pytest $(PYTEST_ARGS) || status=1; \
 	$(PY) -m fokus.embedded_db stop; \
 	exit $$status
