@@ -608,14 +608,29 @@ def objects(django_db_setup, django_db_blocker, tmp_path_factory):
         settings.disable()
 
 
+@pytest.fixture(scope="module")
+def session_cookies(objects, django_db_blocker):
+    """One committed login per persona for the whole module (a login costs more queries than
+    most pages); what a case does to its session is rolled back with the case."""
+    cookies = {}
+    with django_db_blocker.unblock():
+        for persona in PERSONAS:
+            if persona != "anonymous":
+                client = Client()
+                client.force_login(objects[persona])
+                cookies[persona] = client.cookies
+    return cookies
+
+
 @pytest.fixture
-def client_for(objects):
+def client_for(session_cookies):
     """client_for("coordinator") → a test client logged in as the module's user of that name."""
 
     def client_for(persona: str) -> Client:
         client = Client()
         if persona != "anonymous":
-            client.force_login(objects[persona])
+            for name, morsel in session_cookies[persona].items():
+                client.cookies[name] = morsel.value
         return client
 
     return client_for
@@ -650,55 +665,44 @@ def test_it_refuses_get_on_post_only_urls(url_name, objects, client_for):
 # errors (200/400), done (302), or "this page does not take POST" (405).
 ALLOWED_POST = {OK, 302, 400, 405}
 
-GET_CASES = [(name, persona) for name, persona in CASES if MATRIX[name][1] == "get"]
+GET_PAGES = [name for name, (_, method, _) in MATRIX.items() if method == "get"]
 
 
-@pytest.fixture(scope="module")
-def takes_post(objects):
-    """url name → whether the page takes POST at all, asked once per page of the persona who
-    may open it (a GET-only page answers 405 to everyone)."""
-    cache = {}
-
-    def takes_post(url_name, url, expected):
-        if url_name not in cache:
-            allowed = [p for p in PERSONAS if expected[p] == OK and p != "anonymous"]
-            persona = allowed[0] if allowed else "anonymous"
-            client = Client()
-            if persona != "anonymous":
-                client.force_login(objects[persona])
-            with transaction.atomic():
-                cache[url_name] = client.post(url).status_code != 405
-                transaction.set_rollback(True)
-        return cache[url_name]
-
-    return takes_post
+def _takes_post(client_for, url: str, expected: dict) -> bool:
+    """Whether the page takes POST at all, asked of the persona who may open it (a GET-only
+    page answers 405 to everyone)."""
+    allowed = [p for p in PERSONAS if expected[p] == OK]
+    client = client_for(allowed[0] if allowed else "anonymous")
+    with transaction.atomic():
+        status = client.post(url).status_code
+        transaction.set_rollback(True)
+    return status != 405
 
 
-@pytest.mark.parametrize(("url_name", "persona"), GET_CASES, ids=[f"{n}-{p}" for n, p in GET_CASES])
-def test_a_page_that_takes_post_refuses_it_as_it_refuses_get(
-    objects, url_name, persona, client_for, takes_post
-):
-    """Every writing page: whoever may not open it may not post to it either (same 302, 403
-    or 404 as GET); whoever may open it never gets a 500 or a refusal for an empty form."""
+@pytest.mark.parametrize("url_name", GET_PAGES)
+def test_a_page_that_takes_post_refuses_it_as_it_refuses_get(objects, url_name, client_for):
+    """Every writing page: whoever may not open it may not post to it either (the same 302,
+    403 or 404 as GET); whoever may open it never gets a 500 or a refusal for an empty form.
+    A page that does not take POST answers 405 (or its refusal) to everyone."""
     url, _, expected = _case(url_name, objects)
-    status = client_for(persona).post(url).status_code
-    if expected[persona] == OK:
-        assert status in ALLOWED_POST, f"{persona} POST {url}: got {status}"
-    elif takes_post(url_name, url, expected):
-        assert status == expected[persona], (
-            f"{persona} POST {url}: got {status}, but GET gives {expected[persona]}"
-        )
-    else:
-        assert status in (405, expected[persona]), f"{persona} POST {url}: got {status}"
+    writing = _takes_post(client_for, url, expected)
+    wrong = []
+    for persona in PERSONAS:
+        with transaction.atomic():
+            status = client_for(persona).post(url).status_code
+            transaction.set_rollback(True)
+        if expected[persona] == OK:
+            allowed = ALLOWED_POST if writing else {405}
+        else:
+            allowed = {expected[persona]} if writing else {405, expected[persona]}
+        if status not in allowed:
+            wrong.append(f"{persona}: {status} (GET {expected[persona]}, expected {allowed})")
+    assert not wrong, f"POST {url}: " + "; ".join(wrong)
 
 
-def test_the_matrix_posts_to_every_writing_page(objects, takes_post):
+def test_the_matrix_posts_to_every_writing_page(objects, client_for):
     """Guards the test above: the pages it posts to really include the forms."""
-    writing = [
-        name
-        for name, (_, method, expected) in MATRIX.items()
-        if method == "get" and takes_post(name, _case(name, objects)[0], _case(name, objects)[2])
-    ]
+    writing = [name for name in GET_PAGES if _takes_post(client_for, *_case(name, objects)[::2])]
     for name in ("manage:user-create", "participants:goal-create", "referrals:referral-create"):
         assert name in writing, name
     assert len(writing) >= 30, writing
