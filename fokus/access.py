@@ -6,6 +6,12 @@ templates never compare roles. Every model holding case data gets a queryset `fo
 that applies the tenant *and* these role rules; views fetch through it, so an object of another
 federation or agency is simply not found (404). A user of the right federation but without the
 role gets PermissionDenied (403) from the `require_*` helpers.
+
+The one rule for project pages: a project the user has no role in (another federation's, or
+another project of the same federation for a coordinator or ärendegrupp member) is a 404,
+exactly as if it did not exist; in a project that is theirs, a role that does not allow the
+page is a 403. `require_project` applies the first half wherever a view has fetched
+something of a project; an account with no role at all gets `require_any_role`'s 403 first.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -100,6 +107,21 @@ def case_group_seats(user: User) -> list[Membership]:
 
 def can_coordinate(user: User, project: Project) -> bool:
     return project.pk in coordinated_project_ids(user)
+
+
+def has_project(user: User, project: Project) -> bool:
+    """Whether the project is the user's: in their federation, and either they see all of its
+    projects (staff, admins, case officers) or they hold a role in this one. The same set as
+    `Project.objects.for_user`, without a query."""
+    return project.federation_id == user.federation_id and (
+        sees_all_projects(user) or project.pk in project_ids(user)
+    )
+
+
+def require_project(user: User, project: Project) -> None:
+    """404 for a project that is not the user's; see the module docstring."""
+    if not has_project(user, project):
+        raise Http404
 
 
 def can_manage_project_settings(user: User, project: Project) -> bool:

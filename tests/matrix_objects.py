@@ -63,6 +63,16 @@ def build_personas() -> dict:
         end_date=date(2027, 12, 31),
     )
     project_a.municipalities.set([municipality_a, municipality_a2])
+    # Another project of the same federation, with a coordinator and an ärendegrupp member of
+    # its own: project A's pages are not theirs.
+    project_a2 = Project.objects.create(
+        federation=fed_a,
+        name="Insats A2",
+        owner="Norrvik kommun",
+        start_date=date(2026, 1, 1),
+        end_date=date(2027, 12, 31),
+    )
+    project_a2.municipalities.set([municipality_a2])
     project_b = Project.objects.create(
         federation=fed_b,
         name="Insats B",
@@ -111,6 +121,18 @@ def build_personas() -> dict:
             fed_a, "admin@a.example", "Ada Admin", (Role.FEDERATION_ADMIN, {})
         ),
         "no_role_user": make_user(fed_a, "ny@a.example", "Nils Nyanställd"),
+        "other_project_coordinator": make_user(
+            fed_a,
+            "koordinator.a2@a.example",
+            "Karl Kollega",
+            (Role.COORDINATOR, {"project": project_a2}),
+        ),
+        "other_project_case_group_member": make_user(
+            fed_a,
+            "arendegrupp.a2@a.example",
+            "Greta Grannprojekt",
+            (Role.CASE_GROUP_MEMBER, {"project": project_a2, "agency": agency_fk}),
+        ),
         "outsider": make_user(
             fed_b,
             "koordinator@b.example",

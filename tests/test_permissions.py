@@ -1,7 +1,9 @@
 """The whole URL × persona matrix, and a guard that no URL is left out of it.
 
-Objects in the URLs belong to federation A. Outsiders (federation B) must get 404 for them,
-logged-in users of A without the role 403, anonymous users a redirect to the login page.
+Objects in the URLs belong to federation A's project A. A project that is not the user's is a
+404: outsiders (federation B) and the coordinator or ärendegrupp member of another project of A
+get 404 for it. Users whose project it is, or who see all of A's projects, get 403 without the
+role; an account without any role 403; anonymous users a redirect to the login page.
 """
 
 import pytest
@@ -566,6 +568,25 @@ MATRIX = {
     ),
 }
 
+# Users of another project in federation A. The one rule (fokus/access.py): a project you have
+# no role in is a 404, as if it were another federation's, so wherever federation B's
+# coordinator gets 404 they do too; elsewhere they are a coordinator / ärendegrupp member like
+# those of project A.
+OTHER_PROJECT_PERSONAS = {
+    "other_project_coordinator": "coordinator",
+    "other_project_case_group_member": "case_group_member",
+}
+MATRIX_PERSONAS = PERSONAS + list(OTHER_PROJECT_PERSONAS)
+
+
+def with_other_project_personas(expected: dict) -> dict:
+    derived = {
+        persona: 404 if expected["outsider"] == 404 else expected[like]
+        for persona, like in OTHER_PROJECT_PERSONAS.items()
+    }
+    return {**expected, **derived}
+
+
 # Served by Django itself, guarded by its own staff check.
 NOT_IN_MATRIX_NAMESPACES = {"admin"}
 
@@ -614,7 +635,7 @@ def session_cookies(objects, django_db_blocker):
     most pages); what a case does to its session is rolled back with the case."""
     cookies = {}
     with django_db_blocker.unblock():
-        for persona in PERSONAS:
+        for persona in MATRIX_PERSONAS:
             if persona != "anonymous":
                 client = Client()
                 client.force_login(objects[persona])
@@ -636,7 +657,7 @@ def client_for(session_cookies):
     return client_for
 
 
-CASES = [(name, persona) for name in MATRIX for persona in PERSONAS]
+CASES = [(name, persona) for name in MATRIX for persona in MATRIX_PERSONAS]
 
 
 @pytest.mark.parametrize(("url_name", "persona"), CASES, ids=[f"{n}-{p}" for n, p in CASES])
@@ -687,7 +708,7 @@ def test_a_page_that_takes_post_refuses_it_as_it_refuses_get(objects, url_name, 
     url, _, expected = _case(url_name, objects)
     writing = _takes_post(client_for, url, expected)
     wrong = []
-    for persona in PERSONAS:
+    for persona in MATRIX_PERSONAS:
         with transaction.atomic():
             status = client_for(persona).post(url).status_code
             transaction.set_rollback(True)
@@ -713,5 +734,6 @@ def _case(url_name: str, objects: dict) -> tuple[str, str, dict]:
     kwargs_factory, method, expected = MATRIX[url_name]
     if isinstance(expected, str):
         expected = SHAPES[expected]
+    expected = with_other_project_personas(expected)
     url = reverse(url_name, kwargs=kwargs_factory(objects) if kwargs_factory else None)
     return url, method, expected

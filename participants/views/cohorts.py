@@ -93,6 +93,7 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(
         Cohort.objects.for_user(request.user).select_related("project"), pk=pk
     )
+    access.require_project(request.user, cohort.project)
     project_access.require(project_access.can_manage_cohorts(request.user, cohort.project))
     return _cohort_form(request, project=cohort.project, cohort=cohort)
 

@@ -109,6 +109,7 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     enrolment = letter.enrolment
+    access.require_project(request.user, enrolment.project)
     if not permissions.can_coordinate(request.user, enrolment):
         raise PermissionDenied(_("Only the project's coordinators work with its participants."))
     pdf = letter_services.render_letter_pdf(letter)

@@ -32,6 +32,7 @@ def enrolment_for(request: HttpRequest, public_id) -> Enrolment:
         ),
         public_id=public_id,
     )
+    access.require_project(request.user, enrolment.project)
     if not permissions.can_coordinate(request.user, enrolment):
         raise PermissionDenied(_("Only the project's coordinators work with its participants."))
     return enrolment
@@ -53,6 +54,7 @@ def enrolment_for_reader(request: HttpRequest, public_id) -> tuple[Enrolment, bo
         ),
         public_id=public_id,
     )
+    access.require_project(request.user, enrolment.project)
     if permissions.can_coordinate(request.user, enrolment):
         return enrolment, True
     if Enrolment.objects.shared_with_officer(request.user).filter(pk=enrolment.pk).exists():

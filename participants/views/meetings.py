@@ -103,6 +103,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     enrolment = meeting.enrolment
+    access.require_project(request.user, enrolment.project)
     if not permissions.can_coordinate(request.user, enrolment):
         raise PermissionDenied(_("Only the project's coordinators work with its participants."))
     return _meeting_form(request, enrolment=enrolment, meeting=meeting)
@@ -112,6 +113,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _require_coordinator(request: HttpRequest, cohort: Cohort) -> None:
+    access.require_project(request.user, cohort.project)
     if not access.can_coordinate(request.user, cohort.project):
         raise PermissionDenied(_("Only the project's coordinators record group sessions."))
 

@@ -63,6 +63,7 @@ def _report_for(request: HttpRequest, pk: int) -> ParticipantReport:
         ),
         pk=pk,
     )
+    access.require_project(request.user, report.enrolment.project)
     if not permissions.can_coordinate(request.user, report.enrolment):
         raise PermissionDenied(_coordinators_only())
     return report
@@ -266,8 +267,9 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     access.require_any_role(user)
     report = get_object_or_404(
-        services.reports_in_federation(user).select_related("enrolment"), pk=pk
+        services.reports_in_federation(user).select_related("enrolment__project"), pk=pk
     )
+    access.require_project(user, report.enrolment.project)
     if permissions.can_coordinate(user, report.enrolment):
         if not report.is_final:
             raise Http404(_("A draft has no PDF; preview it instead."))

@@ -34,15 +34,10 @@ from reports.report_tables import FINAL_TABLES, INTERIM_TABLES, SmallCells
 
 
 def _project(request: HttpRequest, project_pk: int) -> tuple[Project, bool]:
-    """The project and whether the user may write its narrative. Fetched within the
-    federation, not through `Project.objects.for_user`, so that a coordinator of another
-    project gets 403 here, as on the step statistics, not 404."""
+    """The project and whether the user may write its narrative (404/403: fokus/access.py)."""
     access.require_any_role(request.user)
     project = get_object_or_404(
-        Project.objects.filter(federation_id=request.user.federation_id).select_related(
-            "federation"
-        ),
-        pk=project_pk,
+        Project.objects.for_user(request.user).select_related("federation"), pk=project_pk
     )
     if access.can_coordinate(request.user, project):
         return project, True

@@ -149,12 +149,7 @@ def federation_summary_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_settings(request: HttpRequest, project_pk: int) -> HttpResponse:
     access.require_any_role(request.user)
-    # Fetched within the federation, not through `Project.objects.for_user`, so that a
-    # coordinator of another project gets 403 like any other role without the right, and only
-    # another federation's project is a 404.
-    project = get_object_or_404(
-        Project.objects.filter(federation_id=request.user.federation_id), pk=project_pk
-    )
+    project = get_object_or_404(Project.objects.for_user(request.user), pk=project_pk)
     user = request.user
     if not (access.is_federation_staff(user) or access.can_coordinate(user, project)):
         raise PermissionDenied(

@@ -136,6 +136,7 @@ def rating_correct(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     enrolment = rating.enrolment
+    access.require_project(request.user, enrolment.project)
     if not permissions.can_coordinate(request.user, enrolment):
         raise PermissionDenied(_("Only the project's coordinators work with its participants."))
     context = {"enrolment": enrolment, "referral": enrolment.referral, "rating": rating}

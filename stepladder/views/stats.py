@@ -53,6 +53,7 @@ def cohort_steps(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(
         Cohort.objects.for_user(request.user).select_related("project", "municipality"), pk=pk
     )
+    access.require_project(request.user, cohort.project)
     individuals = _sees_individuals(request, cohort.project)
     enrolments = Enrolment.objects.in_federation(request.user).filter(cohort=cohort)
     return _render(
@@ -67,11 +68,7 @@ def cohort_steps(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def project_steps(request: HttpRequest, project_pk: int) -> HttpResponse:
     access.require_any_role(request.user)
-    # Fetched within the federation, not through `Project.objects.for_user`, so that a
-    # coordinator of another project gets 403 here as on the cohort page, not 404.
-    project = get_object_or_404(
-        Project.objects.filter(federation_id=request.user.federation_id), pk=project_pk
-    )
+    project = get_object_or_404(Project.objects.for_user(request.user), pk=project_pk)
     individuals = _sees_individuals(request, project)
     enrolments = Enrolment.objects.in_federation(request.user).filter(project=project)
     cohorts = project.cohorts.select_related("municipality").order_by(

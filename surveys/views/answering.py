@@ -164,6 +164,7 @@ def _paper_survey(request: HttpRequest, public_id) -> Survey:
         federation_id=request.user.federation_id,
         project__isnull=False,
     )
+    access.require_project(request.user, survey.project)
     if not access.can_coordinate(request.user, survey.project):
         raise PermissionDenied(_("Only the project's coordinators enter paper answers."))
     return survey

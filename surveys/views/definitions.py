@@ -36,9 +36,7 @@ from surveys.models import Audience, Survey
 
 def _project(request: HttpRequest, project_pk: int) -> Project:
     access.require_any_role(request.user)
-    return get_object_or_404(
-        Project.objects.filter(federation_id=request.user.federation_id), pk=project_pk
-    )
+    return get_object_or_404(Project.objects.for_user(request.user), pk=project_pk)
 
 
 def _require_reader(request: HttpRequest, project: Project) -> bool:
@@ -55,6 +53,8 @@ def _survey(request: HttpRequest, public_id) -> Survey:
         services.visible_surveys(request.user).select_related("project", "previous_version"),
         public_id=public_id,
     )
+    if survey.project is not None:  # built-in templates belong to no project
+        access.require_project(request.user, survey.project)
     if not services.can_read(request.user, survey):
         raise PermissionDenied(_("Only the project's coordinators and the federation's staff."))
     return survey

@@ -34,18 +34,15 @@ _COORDINATORS_ONLY = gettext_lazy(
 
 
 def _require_coordinator(request: HttpRequest, project: Project) -> None:
+    access.require_project(request.user, project)
     if not access.can_coordinate(request.user, project):
         raise PermissionDenied(_COORDINATORS_ONLY)
 
 
 def _project(request: HttpRequest, project_pk: int) -> Project:
-    """A project of the user's federation that the user coordinates. Looked up in the whole
-    federation (not only the user's projects) so that a colleague of another project gets a
-    403, not a 404, as the access rules say."""
+    """A project of the user's that the user coordinates (404/403: fokus/access.py)."""
     access.require_any_role(request.user)
-    project = get_object_or_404(
-        Project.objects.filter(federation_id=request.user.federation_id), pk=project_pk
-    )
+    project = get_object_or_404(Project.objects.for_user(request.user), pk=project_pk)
     _require_coordinator(request, project)
     return project
 

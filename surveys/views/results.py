@@ -37,6 +37,7 @@ def _survey_for_results(request: HttpRequest, public_id) -> tuple[Survey, bool]:
         ).select_related("project"),
         public_id=public_id,
     )
+    access.require_project(request.user, survey.project)
     if access.can_coordinate(request.user, survey.project):
         return survey, True
     if access.is_federation_staff(request.user):

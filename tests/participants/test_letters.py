@@ -308,7 +308,7 @@ def test_it_accepts_an_active_participation(started, coordinator, today):
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("other_coordinator", 403),  # coordinates another project of the federation
+        ("other_coordinator", 404),  # another project of the federation is not theirs
         ("case_officer_a", 403),  # referred the person, but letters are the project's
         ("outsider", 404),  # another federation
     ],

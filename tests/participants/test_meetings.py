@@ -272,7 +272,7 @@ def test_it_refuses_a_bad_change_and_saves_nothing(client_a, meeting):
 @pytest.mark.parametrize(
     ("persona", "status"),
     [
-        ("other_coordinator", 403),
+        ("other_coordinator", 404),
         ("case_officer_a", 403),
         ("case_group_member", 403),
         ("federation_admin", 403),

@@ -436,7 +436,7 @@ def test_the_partial_has_no_edit_links(started, coordinator):
     ("persona", "status"),
     [
         ("coordinator", 200),
-        ("other_coordinator", 403),
+        ("other_coordinator", 404),
         ("case_officer_a", 403),
         ("case_group_member", 403),
         ("federation_staff", 403),

@@ -472,7 +472,7 @@ def test_it_builds_the_grid_in_a_constant_number_of_queries(client_a, cohort, en
 @pytest.mark.parametrize(
     ("persona", "status"),
     [
-        ("other_coordinator", 403),
+        ("other_coordinator", 404),
         ("case_officer_a", 403),
         ("case_group_member", 403),
         ("federation_admin", 403),

@@ -834,11 +834,11 @@ def test_unknown_and_foreign_reports_are_404(final, coordinator, outsider):
     assert client_for(outsider).post(url("reissue", final)).status_code == 404
 
 
-def test_a_coordinator_of_another_project_gets_403(final, another_project_coordinator):
+def test_a_coordinator_of_another_project_gets_404(final, another_project_coordinator):
     client = client_for(another_project_coordinator)
-    assert client.get(url("preview", final)).status_code == 403
-    assert client.get(url("pdf", final)).status_code == 403
-    assert client.get(list_url(final.enrolment)).status_code == 403
+    assert client.get(url("preview", final)).status_code == 404
+    assert client.get(url("pdf", final)).status_code == 404
+    assert client.get(list_url(final.enrolment)).status_code == 404
 
 
 def test_the_list_costs_the_same_however_many_reports(final, coordinator):

@@ -103,7 +103,7 @@ def test_the_ends_of_the_range_are_accepted(coordinator, project_a, value):
         ("case_officer_a", 403),
         ("case_group_member", 403),
         ("no_role_user", 403),
-        ("other_coordinator", 403),
+        ("other_coordinator", 404),
         ("outsider", 404),
         ("outsider_admin", 404),
     ],
@@ -125,7 +125,7 @@ def test_anonymous_goes_to_the_login(persona_client, project_a):
 def test_a_coordinator_changes_only_their_own_project(
     coordinator, other_coordinator, project_a, project_a_other
 ):
-    assert client_for(coordinator).get(url(project_a_other)).status_code == 403
+    assert client_for(coordinator).get(url(project_a_other)).status_code == 404
     assert client_for(other_coordinator).get(url(project_a_other)).status_code == 200
 
 

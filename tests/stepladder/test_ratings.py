@@ -590,7 +590,7 @@ def test_rating_closes_30_days_after_the_exit(
     ("persona", "list_status", "create_status", "correct_status"),
     [
         ("coordinator", 200, 200, 200),
-        ("other_coordinator", 403, 403, 403),  # a coordinator of another project
+        ("other_coordinator", 404, 404, 404),  # another project is not theirs
         ("case_officer_a", 200, 403, 403),  # the referring agency's officer reads only
         ("case_officer_b", 404, 403, 403),  # another agency: the participant is not theirs
         ("case_group_member", 403, 403, 403),

@@ -53,7 +53,7 @@ def urls(cohort, project_a):
         ("coordinator", 200),
         ("federation_staff", 200),
         ("federation_admin", 200),
-        ("other_coordinator", 403),
+        ("other_coordinator", 404),
         ("case_officer_a", 403),
         ("case_group_member", 403),
         ("no_role_user", 403),

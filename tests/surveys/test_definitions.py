@@ -746,7 +746,7 @@ def test_the_detail_page_links_to_sending_answering_and_results(
     ("persona", "list_status", "detail_status", "edit_status"),
     [
         ("coordinator", 200, 200, 200),
-        ("other_coordinator", 403, 403, 403),
+        ("other_coordinator", 404, 404, 404),
         ("federation_staff", 200, 200, 403),
         ("case_officer_a", 403, 403, 403),
         ("case_group_member", 403, 403, 403),
@@ -781,7 +781,7 @@ def test_who_may_see_and_change_a_project_survey(
     ("persona", "status"),
     [
         ("coordinator", 302),
-        ("other_coordinator", 403),
+        ("other_coordinator", 404),
         ("federation_staff", 403),
         ("case_officer_a", 403),
         ("outsider", 404),

@@ -664,7 +664,7 @@ def distribution_urls(project_a, partner_survey, following_survey, cohort, anna)
         ("federation_admin", 403),
         ("case_officer_a", 403),
         ("case_group_member", 403),
-        ("other_coordinator", 403),
+        ("other_coordinator", 404),
         ("no_role_user", 403),
         ("outsider", 404),
         ("outsider_admin", 404),

@@ -484,7 +484,7 @@ def test_access_per_persona(partner_survey, persona_client, persona, status):
 def test_another_project_coordinator_is_refused(partner_survey, other_coordinator, client):
     client.force_login(other_coordinator)
     url = reverse("surveys:survey-results", args=[partner_survey.public_id])
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404  # not their project: as if it did not exist
 
 
 @pytest.fixture
