@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fokus.access import Role
 from fokus.history import row_history
+from fokus.tenancy import PROJECT_STAYS_IN_ITS_FEDERATION, federation_matches_project
 
 
 @pghistory.track(*row_history())
@@ -170,6 +171,7 @@ class Project(models.Model):
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
+        triggers = [PROJECT_STAYS_IN_ITS_FEDERATION]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["-start_date", "name"]
@@ -302,6 +304,7 @@ class Membership(models.Model):
     objects = FederationScopedQuerySet.as_manager()
 
     class Meta:
+        triggers = [federation_matches_project("membership")]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         ordering = ["role", "project__name", "agency__name"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fokus.history import row_history
 from fokus.models import Agency, Federation, Municipality, Project
+from fokus.tenancy import federation_matches_project
 from referrals.querysets import CaseGroupMeetingQuerySet, ConsultationQuerySet, ReferralQuerySet
 
 
@@ -274,6 +275,7 @@ class Referral(models.Model):
     objects = ReferralQuerySet.as_manager()
 
     class Meta:
+        triggers = [federation_matches_project("referral")]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         ordering = ["-created_at"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fokus.history import row_history
 from fokus.models import Agency, Federation, Project
+from fokus.tenancy import federation_matches_project
 from participants.models import Cohort, Enrolment
 
 
@@ -74,6 +75,7 @@ class Survey(models.Model):
     objects = SurveyQuerySet.as_manager()
 
     class Meta:
+        triggers = [federation_matches_project("survey")]
         verbose_name = _("survey")
         verbose_name_plural = _("surveys")
         ordering = ["name", "version"]

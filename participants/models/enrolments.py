@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from fokus import access
 from fokus.history import row_history
 from fokus.models import AgencyKind, Federation, Project
+from fokus.tenancy import federation_matches_project
 from participants.models.cohorts import Cohort
 
 
@@ -209,6 +210,7 @@ class Enrolment(models.Model):
     objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
+        triggers = [federation_matches_project("enrolment")]
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         ordering = ["-created_at"]
