@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import BadRequest
 from django.http import Http404
 
 # At most 18 digits: always inside PostgreSQL's bigint, so a lookup never overflows.
@@ -28,12 +27,4 @@ def int_or_404(raw: object) -> int:
     value = parse_int(raw)
     if value is None:
         raise Http404
-    return value
-
-
-def int_or_400(raw: object) -> int:
-    """For numbers a page itself posts: anything else is a tampered request."""
-    value = parse_int(raw)
-    if value is None:
-        raise BadRequest("not a plain integer")
     return value

@@ -1,25 +1,13 @@
-"""Personas shared by every test: two federations, and one user per role.
-
-Federation A ("Förbund A") has municipalities Ekeby and Norrvik, agencies AF, FK and Ekeby's
-social services, and project "Insats A". Federation B is the outsider tenant.
-"""
-
-from datetime import date
+"""Personas shared by every test: two federations, and one user per role (built by
+tests/world.py), the suite's clock and its writer check."""
 
 import pytest
 import time_machine
 from django.test import Client
-from django.utils import timezone
 
-from fokus.access import Role
-from fokus.models import Agency, AgencyKind, Federation, Membership, Municipality, Project, User
-from participants.models import Cohort
-from referrals.demo import demo_personnummer
-from referrals.models import Consent, ConsentMethod, Referral
-from tests import clock, writer_guard
-
-PASSWORD = "Testlosen-2026!"
-
+from fokus.models import Agency, AgencyKind
+from tests import clock, world, writer_guard
+from tests.world import PASSWORD, make_user, test_personnummer  # noqa: F401  (shared by tests)
 
 # --- The writer check (tests/writer_guard.py) -------------------------------------------------
 
@@ -75,103 +63,55 @@ def _test_clock(request):
         yield
 
 
-def make_user(federation, email, name, *roles):
-    user = User.objects.create_user(email, PASSWORD, full_name=name, federation=federation)
-    for role, context in roles:
-        Membership.objects.create(
-            user=user,
-            federation=federation,
-            role=role,
-            project=context.get("project"),
-            agency=context.get("agency"),
-            is_substitute=context.get("substitute", False),
-        )
-    return user
-
-
 @pytest.fixture
 def fed_a(db):
-    return Federation.objects.create(name="Förbund A", slug="a", contact_email="a@forbund.example")
+    return world.federation_a()
 
 
 @pytest.fixture
 def fed_b(db):
-    return Federation.objects.create(name="Förbund B", slug="b")
+    return world.federation_b()
 
 
 @pytest.fixture
 def municipality_a(fed_a):
-    return Municipality.objects.create(federation=fed_a, name="Ekeby", code="9901")
+    return world.municipality_a(fed_a)
 
 
 @pytest.fixture
 def municipality_a2(fed_a):
-    return Municipality.objects.create(federation=fed_a, name="Norrvik", code="9902")
+    return world.municipality_a2(fed_a)
 
 
 @pytest.fixture
 def agency_af(fed_a):
-    return Agency.objects.create(
-        federation=fed_a, kind=AgencyKind.EMPLOYMENT_SERVICE, name="Arbetsförmedlingen"
-    )
+    return world.agency_af(fed_a)
 
 
 @pytest.fixture
 def agency_fk(fed_a):
-    return Agency.objects.create(
-        federation=fed_a, kind=AgencyKind.SOCIAL_INSURANCE, name="Försäkringskassan"
-    )
+    return world.agency_fk(fed_a)
 
 
 @pytest.fixture
 def agency_soc(fed_a, municipality_a):
-    return Agency.objects.create(
-        federation=fed_a,
-        kind=AgencyKind.SOCIAL_SERVICES,
-        name="Ekeby socialtjänst",
-        municipality=municipality_a,
-    )
+    return world.agency_soc(fed_a, municipality_a)
 
 
 @pytest.fixture
 def project_a(fed_a, municipality_a, municipality_a2):
-    project = Project.objects.create(
-        federation=fed_a,
-        name="Insats A",
-        owner="Ekeby kommun",
-        start_date=date(2026, 1, 1),
-        end_date=date(2027, 12, 31),
-    )
-    project.municipalities.set([municipality_a, municipality_a2])
-    return project
+    return world.project_a(fed_a, municipality_a, municipality_a2)
 
 
 @pytest.fixture
 def project_a_other(fed_a, municipality_a):
     """A second project of federation A in which our coordinator has no role."""
-    project = Project.objects.create(
-        federation=fed_a,
-        name="Insats A2",
-        owner="Norrvik kommun",
-        start_date=date(2026, 1, 1),
-        end_date=date(2026, 12, 31),
-    )
-    project.municipalities.set([municipality_a])
-    return project
+    return world.project_a_other(fed_a, municipality_a)
 
 
 @pytest.fixture
 def project_b(fed_b):
-    municipality = Municipality.objects.create(federation=fed_b, name="Västby")
-    project = Project.objects.create(
-        federation=fed_b,
-        name="Insats B",
-        owner="Västby kommun",
-        start_date=date(2026, 1, 1),
-        end_date=date(2027, 12, 31),
-    )
-    project.municipalities.set([municipality])
-    return project
+    return world.project_b(fed_b)
 
 
 @pytest.fixture
@@ -183,70 +123,48 @@ def agency_b(fed_b):
 
 @pytest.fixture
 def coordinator(fed_a, project_a):
-    return make_user(
-        fed_a,
-        "koordinator@a.example",
-        "Kim Koordinator",
-        (Role.COORDINATOR, {"project": project_a}),
-    )
+    return world.coordinator(fed_a, project_a)
 
 
 @pytest.fixture
 def case_officer_a(fed_a, agency_af):
-    return make_user(
-        fed_a,
-        "handlaggare.af@a.example",
-        "Hanna Handläggare",
-        (Role.CASE_OFFICER, {"agency": agency_af}),
-    )
+    return world.case_officer_a(fed_a, agency_af)
 
 
 @pytest.fixture
 def case_officer_b(fed_a, agency_fk):
-    return make_user(
-        fed_a,
-        "handlaggare.fk@a.example",
-        "Filip Försäkring",
-        (Role.CASE_OFFICER, {"agency": agency_fk}),
-    )
+    return world.case_officer_b(fed_a, agency_fk)
 
 
 @pytest.fixture
 def case_group_member(fed_a, project_a, agency_soc):
-    return make_user(
-        fed_a,
-        "arendegrupp@a.example",
-        "Siv Samverkan",
-        (Role.CASE_GROUP_MEMBER, {"project": project_a, "agency": agency_soc}),
-    )
+    return world.case_group_member(fed_a, project_a, agency_soc)
 
 
 @pytest.fixture
 def federation_staff(fed_a):
-    return make_user(fed_a, "kansli@a.example", "Frida Förbund", (Role.FEDERATION_STAFF, {}))
+    return world.federation_staff(fed_a)
 
 
 @pytest.fixture
 def federation_admin(fed_a):
-    return make_user(fed_a, "admin@a.example", "Ada Admin", (Role.FEDERATION_ADMIN, {}))
+    return world.federation_admin(fed_a)
 
 
 @pytest.fixture
 def no_role_user(fed_a):
-    return make_user(fed_a, "ny@a.example", "Nils Nyanställd")
+    return world.no_role_user(fed_a)
 
 
 @pytest.fixture
 def outsider(fed_b, project_b):
     """A coordinator of another federation."""
-    return make_user(
-        fed_b, "koordinator@b.example", "Olle Utanför", (Role.COORDINATOR, {"project": project_b})
-    )
+    return world.outsider(fed_b, project_b)
 
 
 @pytest.fixture
 def outsider_admin(fed_b):
-    return make_user(fed_b, "admin@b.example", "Berit Bförbund", (Role.FEDERATION_ADMIN, {}))
+    return world.outsider_admin(fed_b)
 
 
 PERSONAS = [
@@ -290,28 +208,11 @@ def _fast_password_hashing(settings):
 
 
 # --- Referrals ------------------------------------------------------------------------------
-# Personnummer use serial numbers 980–999, which Skatteverket keeps for testing.
-
-
-def test_personnummer(birth: str, serial: str = "980") -> str:
-    """12 digits for a birth date YYYYMMDD and a test serial 980–999."""
-    return demo_personnummer(birth, int(serial))
-
-
-# pytest should not collect the helper above as a test.
-test_personnummer.__test__ = False
 
 
 @pytest.fixture
 def cohort(project_a, municipality_a):
-    return Cohort.objects.create(
-        project=project_a,
-        municipality=municipality_a,
-        start_date=date(2026, 9, 1),
-        places=16,
-        places_per_agency=4,
-        release_date=date(2026, 8, 15),
-    )
+    return world.cohort(project_a, municipality_a)
 
 
 @pytest.fixture
@@ -319,36 +220,14 @@ def make_referral(project_a, agency_af, case_officer_a, municipality_a, cohort):
     """A complete draft with consent, ready to submit; override any field by keyword."""
 
     def make(*, consent=True, agency=None, officer=None, **fields):
-        values = {
-            "federation": project_a.federation,
-            "project": project_a,
-            "cohort": cohort,
-            "referring_agency": agency or agency_af,
-            "created_by": officer or case_officer_a,
-            "name": "Testa Testsson",
-            "personnummer": test_personnummer("19850101"),
-            "home_municipality": municipality_a,
-            "far_from_labour_market": "yes",
-            "long_term_unemployed": "yes",
-            "needs_rehabilitation": "yes",
-            "sufficient_swedish": "yes",
-            "social_services_involved": True,
-        }
-        values.update(fields)
-        referral = Referral.objects.create(**values)
-        if consent:
-            Consent.objects.create(
-                referral=referral,
-                consents_social_services=True,
-                consents_af=True,
-                consents_fk=True,
-                consents_region=True,
-                consents_project=True,
-                method=ConsentMethod.IN_PERSON,
-                given_on=timezone.localdate(),
-                place="Ekeby",
-                recorded_by=values["created_by"],
-            )
-        return referral
+        return world.referral(
+            project_a,
+            cohort,
+            agency or agency_af,
+            officer or case_officer_a,
+            municipality_a,
+            consent=consent,
+            **fields,
+        )
 
     return make

@@ -14,6 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from fokus.numbers import parse_int
+
 TEXT_TYPES = {"text", "search", "email", "tel", "url", "password", ""}
 DATE_TYPES = {"date", "datetime-local", "month", "time"}
 NOT_SENT = {"submit", "button", "reset", "image"}
@@ -73,8 +75,7 @@ class _PageParser(HTMLParser):
         elif tag == "input" and a.get("name"):
             kind = a.get("type", "text").lower()
             if kind in NOT_SENT:
-                if self._form.submit is None:
-                    self._form.submit = (a["name"], a.get("value", ""))
+                self._submit_button(a)
                 return
             self._form.fields.append(
                 Field(
@@ -84,13 +85,12 @@ class _PageParser(HTMLParser):
                     value=a.get("value", "on" if kind in ("checkbox", "radio") else ""),
                     checked="checked" in a,
                     required="required" in a,
-                    maxlength=_int(a.get("maxlength")),
+                    maxlength=parse_int(a.get("maxlength")),
                     min=a.get("min"),
                 )
             )
         elif tag == "button" and a.get("name") and a.get("type", "submit") == "submit":
-            if self._form.submit is None:
-                self._form.submit = (a["name"], a.get("value", ""))
+            self._submit_button(a)
         elif tag == "select" and a.get("name"):
             self._select = Field(
                 name=a["name"],
@@ -108,9 +108,14 @@ class _PageParser(HTMLParser):
                 tag="textarea",
                 type="textarea",
                 required="required" in a,
-                maxlength=_int(a.get("maxlength")),
+                maxlength=parse_int(a.get("maxlength")),
             )
             self._form.fields.append(self._textarea)
+
+    def _submit_button(self, a: dict) -> None:
+        """A click sends the first named submit button's name and value."""
+        if self._form.submit is None:
+            self._form.submit = (a["name"], a.get("value", ""))
 
     def handle_data(self, data):
         if self._option is not None:
@@ -131,10 +136,6 @@ class _PageParser(HTMLParser):
         elif tag == "form" and self._form is not None:
             self.forms.append(self._form)
             self._form = None
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 def parse_page(url: str, html: str) -> tuple[list[str], list[Form]]:
@@ -217,7 +218,7 @@ def sample_value(f: Field, *, today: str) -> str:
     if f.type == "url":
         return "https://fokus.example/"
     if f.type == "number":
-        return f.min if f.min and f.min.lstrip("-").isdigit() and int(f.min) > 0 else "1"
+        return f.min if (parse_int(f.min) or 0) > 0 else "1"
     if f.type == "date":
         return today
     if f.type == "datetime-local":
@@ -292,8 +293,8 @@ def bad_variants(form: Form, valid: dict) -> list[Variant]:
     # Hand-made requests: a Unicode digit where the page sends an id, in a value or in a
     # field name such as attendance-<id>. The view may ignore what it does not know, so these
     # need only not crash.
-    numeric = [f for f in form.fields if f.value.isascii() and f.value.isdigit()]
-    keyed = [f for f in form.fields if f.name.rsplit("-", 1)[-1].isdigit()]
+    numeric = [f for f in form.fields if parse_int(f.value) is not None]
+    keyed = [f for f in form.fields if parse_int(f.name.rsplit("-", 1)[-1]) is not None]
     if numeric or keyed:
         data = {**valid, **{f.name: UNICODE_DIGIT for f in numeric}}
         for f in keyed:

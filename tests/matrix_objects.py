@@ -10,11 +10,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from fokus.access import Role
-from fokus.models import Agency, AgencyKind, Federation, Municipality, Project
 from participants import plans
 from participants.models import (
     ClientMeeting,
-    Cohort,
     Enrolment,
     FollowUp,
     GroupSession,
@@ -23,7 +21,6 @@ from participants.models import (
 from referrals.models import (
     CaseGroupMeeting,
     Consent,
-    ConsentMethod,
     Consultation,
     Referral,
     ReferralStatus,
@@ -33,115 +30,45 @@ from stepladder.models import Ladder, Rating, Step
 from surveys.answering import hash_token
 from surveys.definitions import survey_copy
 from surveys.models import AnonymousLink, Contact, Invitation, Survey
-from tests.conftest import make_user, test_personnummer
+from tests import world
+from tests.world import make_user, test_personnummer
 
 
 def build_personas() -> dict:
-    """Both federations, federation A's organisations and project, and one user per persona
-    (as the fixtures `fed_a`, `project_a`, `coordinator`, ... of tests/conftest.py)."""
-    fed_a = Federation.objects.create(name="Förbund A", slug="a", contact_email="a@forbund.example")
-    fed_b = Federation.objects.create(name="Förbund B", slug="b")
-    municipality_a = Municipality.objects.create(federation=fed_a, name="Ekeby", code="9901")
-    municipality_a2 = Municipality.objects.create(federation=fed_a, name="Norrvik", code="9902")
-    agency_af = Agency.objects.create(
-        federation=fed_a, kind=AgencyKind.EMPLOYMENT_SERVICE, name="Arbetsförmedlingen"
-    )
-    agency_fk = Agency.objects.create(
-        federation=fed_a, kind=AgencyKind.SOCIAL_INSURANCE, name="Försäkringskassan"
-    )
-    agency_soc = Agency.objects.create(
-        federation=fed_a,
-        kind=AgencyKind.SOCIAL_SERVICES,
-        name="Ekeby socialtjänst",
-        municipality=municipality_a,
-    )
-    project_a = Project.objects.create(
-        federation=fed_a,
-        name="Insats A",
-        owner="Ekeby kommun",
-        start_date=date(2026, 1, 1),
-        end_date=date(2027, 12, 31),
-    )
-    project_a.municipalities.set([municipality_a, municipality_a2])
-    # Another project of the same federation, with a coordinator and an ärendegrupp member of
-    # its own: project A's pages are not theirs.
-    project_a2 = Project.objects.create(
-        federation=fed_a,
-        name="Insats A2",
-        owner="Norrvik kommun",
-        start_date=date(2026, 1, 1),
-        end_date=date(2027, 12, 31),
-    )
-    project_a2.municipalities.set([municipality_a2])
-    project_b = Project.objects.create(
-        federation=fed_b,
-        name="Insats B",
-        owner="Västby kommun",
-        start_date=date(2026, 1, 1),
-        end_date=date(2027, 12, 31),
-    )
-    project_b.municipalities.set([Municipality.objects.create(federation=fed_b, name="Västby")])
-    cohort = Cohort.objects.create(
-        project=project_a,
-        municipality=municipality_a,
-        start_date=date(2026, 9, 1),
-        places=16,
-        places_per_agency=4,
-        release_date=date(2026, 8, 15),
-    )
+    """Both federations, federation A's organisations and projects, and one user per persona
+    (the same rows as the fixtures `fed_a`, `project_a`, `coordinator`, ... of
+    tests/conftest.py, from tests/world.py)."""
+    fed_a, fed_b = world.federation_a(), world.federation_b()
+    municipality_a = world.municipality_a(fed_a)
+    municipality_a2 = world.municipality_a2(fed_a)
+    agency_af, agency_fk = world.agency_af(fed_a), world.agency_fk(fed_a)
+    agency_soc = world.agency_soc(fed_a, municipality_a)
+    project_a = world.project_a(fed_a, municipality_a, municipality_a2)
+    # Another project of the same federation: project A's pages are not its users'.
+    project_a_other = world.project_a_other(fed_a, municipality_a)
+    project_b = world.project_b(fed_b)
     users = {
-        "coordinator": make_user(
-            fed_a,
-            "koordinator@a.example",
-            "Kim Koordinator",
-            (Role.COORDINATOR, {"project": project_a}),
-        ),
-        "case_officer_a": make_user(
-            fed_a,
-            "handlaggare.af@a.example",
-            "Hanna Handläggare",
-            (Role.CASE_OFFICER, {"agency": agency_af}),
-        ),
-        "case_officer_b": make_user(
-            fed_a,
-            "handlaggare.fk@a.example",
-            "Filip Försäkring",
-            (Role.CASE_OFFICER, {"agency": agency_fk}),
-        ),
-        "case_group_member": make_user(
-            fed_a,
-            "arendegrupp@a.example",
-            "Siv Samverkan",
-            (Role.CASE_GROUP_MEMBER, {"project": project_a, "agency": agency_soc}),
-        ),
-        "federation_staff": make_user(
-            fed_a, "kansli@a.example", "Frida Förbund", (Role.FEDERATION_STAFF, {})
-        ),
-        "federation_admin": make_user(
-            fed_a, "admin@a.example", "Ada Admin", (Role.FEDERATION_ADMIN, {})
-        ),
-        "no_role_user": make_user(fed_a, "ny@a.example", "Nils Nyanställd"),
+        "coordinator": world.coordinator(fed_a, project_a),
+        "case_officer_a": world.case_officer_a(fed_a, agency_af),
+        "case_officer_b": world.case_officer_b(fed_a, agency_fk),
+        "case_group_member": world.case_group_member(fed_a, project_a, agency_soc),
+        "federation_staff": world.federation_staff(fed_a),
+        "federation_admin": world.federation_admin(fed_a),
+        "no_role_user": world.no_role_user(fed_a),
         "other_project_coordinator": make_user(
             fed_a,
             "koordinator.a2@a.example",
             "Karl Kollega",
-            (Role.COORDINATOR, {"project": project_a2}),
+            (Role.COORDINATOR, {"project": project_a_other}),
         ),
         "other_project_case_group_member": make_user(
             fed_a,
             "arendegrupp.a2@a.example",
             "Greta Grannprojekt",
-            (Role.CASE_GROUP_MEMBER, {"project": project_a2, "agency": agency_fk}),
+            (Role.CASE_GROUP_MEMBER, {"project": project_a_other, "agency": agency_fk}),
         ),
-        "outsider": make_user(
-            fed_b,
-            "koordinator@b.example",
-            "Olle Utanför",
-            (Role.COORDINATOR, {"project": project_b}),
-        ),
-        "outsider_admin": make_user(
-            fed_b, "admin@b.example", "Berit Bförbund", (Role.FEDERATION_ADMIN, {})
-        ),
+        "outsider": world.outsider(fed_b, project_b),
+        "outsider_admin": world.outsider_admin(fed_b),
     }
     return {
         **users,
@@ -150,48 +77,26 @@ def build_personas() -> dict:
         "municipality_a": municipality_a,
         "agency_af": agency_af,
         "agency_fk": agency_fk,
-        "cohort": cohort,
+        "cohort": world.cohort(project_a, municipality_a),
     }
 
 
 def _referral(personas: dict, **fields) -> Referral:
-    """A complete referral of AF's officer to project A's start, as `make_referral` makes."""
-    values = {
-        "federation": personas["fed_a"],
-        "project": personas["project_a"],
-        "cohort": personas["cohort"],
-        "referring_agency": personas["agency_af"],
-        "created_by": personas["case_officer_a"],
-        "name": "Testa Testsson",
-        "personnummer": test_personnummer("19850101"),
-        "home_municipality": personas["municipality_a"],
-        "far_from_labour_market": "yes",
-        "long_term_unemployed": "yes",
-        "needs_rehabilitation": "yes",
-        "sufficient_swedish": "yes",
-        "social_services_involved": True,
+    """A complete referral of AF's officer to project A's start, as `make_referral` makes;
+    its consent is recorded by `_consent`."""
+    return world.referral(
+        personas["project_a"],
+        personas["cohort"],
+        personas["agency_af"],
+        personas["case_officer_a"],
+        personas["municipality_a"],
+        consent=False,
         **fields,
-    }
-    return Referral.objects.create(**values)
+    )
 
 
 def _consent(referral: Referral, *, document: bool) -> Consent:
-    consent = Consent(
-        referral=referral,
-        consents_social_services=True,
-        consents_af=True,
-        consents_fk=True,
-        consents_region=True,
-        consents_project=True,
-        method=ConsentMethod.PAPER if document else ConsentMethod.IN_PERSON,
-        given_on=date(2026, 1, 1),
-        place="" if document else "Ekeby",
-        recorded_by=referral.created_by,
-    )
-    if document:
-        consent.document.save("samtycke.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
-    consent.save()
-    return consent
+    return world.give_consent(referral, given_on=date(2026, 1, 1), signed_pdf=document)
 
 
 def build_objects(personas: dict) -> dict:

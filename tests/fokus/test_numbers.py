@@ -1,10 +1,9 @@
 """fokus.numbers: the one parser for ids and numbers typed or sent by hand."""
 
 import pytest
-from django.core.exceptions import BadRequest
 from django.http import Http404
 
-from fokus.numbers import int_or_400, int_or_404, parse_int
+from fokus.numbers import int_or_404, parse_int
 
 
 @pytest.mark.parametrize(
@@ -22,10 +21,7 @@ def test_it_refuses_everything_else(raw):
     assert parse_int(raw) is None
 
 
-def test_ids_in_addresses_are_not_found_and_other_numbers_are_bad_requests():
+def test_ids_in_addresses_are_not_found():
     assert int_or_404("12") == 12
     with pytest.raises(Http404):
         int_or_404("²")
-    assert int_or_400("12") == 12
-    with pytest.raises(BadRequest):
-        int_or_400("1²")
