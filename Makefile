@@ -63,6 +63,7 @@ test: install system-deps
 	@status=0; \
 	$(VENV)/bin/ruff format --check . || status=1; \
 	$(VENV)/bin/ruff check . || status=1; \
+	$(VENV)/bin/lint-imports --no-cache || status=1; \
 	$(MANAGE) check_catalogue || status=1; \
 	$(MANAGE) makemigrations --check --dry-run >/dev/null || { echo "Missing migrations: run makemigrations." >&2; status=1; }; \
 	$(PY) -m fokus.embedded_db start >/dev/null; \

@@ -31,8 +31,8 @@ REPEAT = 30
 
 
 def populate():
-    from fokus.access import Role
     from fokus.models import Agency, Federation, Membership, Municipality, Project, User
+    from fokus.roles import Role
 
     federation = Federation.objects.create(name="Bänkförbundet", slug="bench")
     municipalities = Municipality.objects.bulk_create(
@@ -95,9 +95,9 @@ def populate_referrals(project):
 
     from django.utils import timezone
 
+    from cohorts.models import Cohort
+    from demo.referrals import demo_personnummer
     from fokus.models import Agency
-    from participants.models import Cohort
-    from referrals.demo import demo_personnummer
     from referrals.models import CaseGroupMeeting, Referral
 
     today = timezone.localdate()

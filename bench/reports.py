@@ -39,9 +39,10 @@ REPEAT_PDF = 5
 def populate():
     from django.utils import timezone
 
-    from fokus.access import Role
+    from cohorts.models import Cohort
     from fokus.models import Agency, Federation, Membership, Municipality, Project, User
-    from participants.models import Cohort, Enrolment, FollowUp
+    from fokus.roles import Role
+    from participants.models import Enrolment, FollowUp
     from referrals.models import Referral
     from stepladder.models import Ladder, Rating, Step
 

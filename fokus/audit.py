@@ -7,15 +7,9 @@ triggers cannot see: who *looked at* or *printed* what, and logins.
 from __future__ import annotations
 
 from django.db import models, transaction
-from django.http import HttpRequest
 
+from fokus import request_context
 from fokus.models import AccessAction, AccessLogEntry, User
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 # savepoint=False: inside a caller's transaction (most calls) this costs no query at all.
@@ -26,12 +20,12 @@ def log_access(
     action: AccessAction,
     obj: models.Model | None = None,
     federation_id: int | None = None,
-    request: HttpRequest | None = None,
     detail: str = "",
     actor_label: str = "",
 ) -> AccessLogEntry:
     """Append one row. `obj`'s label is its str(): never pass an object whose str() holds
-    secrets such as a personnummer."""
+    secrets such as a personnummer. The client's address and browser come from the request
+    context (`fokus.request_context`), so services need no request to log."""
     if federation_id is None:
         federation_id = getattr(obj, "federation_id", None) or getattr(actor, "federation_id", None)
     if obj is not None:
@@ -44,6 +38,7 @@ def log_access(
         label = actor_label or actor.email
     else:
         actor, label = None, actor_label
+    context = request_context.current()
     return AccessLogEntry.objects.create(
         actor=actor,
         actor_label=label[:254],
@@ -53,5 +48,6 @@ def log_access(
         object_id=object_id,
         object_label=object_label,
         detail=detail[:500],
-        ip_address=client_ip(request),
+        ip_address=context.ip_address,
+        user_agent=context.user_agent,
     )

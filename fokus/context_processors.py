@@ -1,7 +1,7 @@
 from django.conf import settings
 
-from fokus import access, navigation
-from fokus.access import Role
+from fokus import navigation, policy
+from fokus.roles import Role
 
 
 def shell(request) -> dict:
@@ -12,7 +12,7 @@ def shell(request) -> dict:
     nav = []
     if user is not None and user.is_authenticated:
         federation = user.federation
-        held = access.roles(user)
+        held = policy.roles(user)
         role_labels = [str(label) for value, label in Role.choices if value in held]
         nav = [(item, item.is_current(request.path)) for item in navigation.items_for(user)]
     contact = (federation.contact_email if federation else "") or settings.FOKUS_CONTACT_EMAIL

@@ -4,8 +4,17 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from fokus.access import ROLE_NEEDS_AGENCY, ROLE_NEEDS_PROJECT, Role
-from fokus.models import Agency, AgencyKind, Federation, Membership, Municipality, Project, User
+from fokus.models import (
+    AccessAction,
+    Agency,
+    AgencyKind,
+    Federation,
+    Membership,
+    Municipality,
+    Project,
+    User,
+)
+from fokus.roles import ROLE_NEEDS_AGENCY, ROLE_NEEDS_PROJECT, Role
 
 
 class LoginForm(AuthenticationForm):
@@ -217,8 +226,6 @@ class AccessLogFilterForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from fokus.models import AccessAction
-
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("All actions")), *AccessAction.choices]
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from fokus import access
-from fokus.access import Role
+from fokus import policy
+from fokus.roles import Role
 
 # Who works with referrals: case officers refer, coordinators and the ärendegrupp review.
 _REFERRAL_ROLES = {Role.CASE_OFFICER, Role.COORDINATOR, Role.CASE_GROUP_MEMBER}
@@ -27,17 +27,17 @@ def items_for(user) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items = [NavItem(_("Start"), reverse("home"))]
-    if access.memberships(user):
+    if policy.memberships(user):
         items.append(NavItem(_("Projects"), reverse("project-list")))
-    if access.roles(user) & _REFERRAL_ROLES:
+    if policy.roles(user) & _REFERRAL_ROLES:
         items.append(NavItem(_("Referrals"), reverse("referrals:referral-list")))
-    if access.case_officer_agency_ids(user):
+    if policy.case_officer_agency_ids(user):
         items.append(
             NavItem(_("My participants"), reverse("participants:officer-participant-list"))
         )
-    if access.is_federation_staff(user):
+    if policy.is_federation_staff(user):
         items.append(NavItem(_("Summary across projects"), reverse("reports:federation-summary")))
-    if access.is_federation_admin(user):
+    if policy.is_federation_admin(user):
         items += [
             NavItem(_("Users"), reverse("manage:user-list")),
             NavItem(_("Agencies"), reverse("manage:agency-list")),

@@ -10,17 +10,16 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.forms import ModelForm
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from fokus import access
-from fokus.access import Role
+from fokus import policy, request_context
 from fokus.audit import log_access
 from fokus.models import AccessAction, Agency, Federation, Membership, Project, User
+from fokus.roles import Role
 
 
 def _changed_fields(form: ModelForm) -> str:
@@ -28,7 +27,7 @@ def _changed_fields(form: ModelForm) -> str:
 
 
 @transaction.atomic
-def federation_object_save(*, actor: User, form: ModelForm, request: HttpRequest | None = None):
+def federation_object_save(*, actor: User, form: ModelForm):
     """Save a municipality, agency or project form of the actor's federation and log it."""
     created = form.instance.pk is None
     obj = form.save()
@@ -36,15 +35,14 @@ def federation_object_save(*, actor: User, form: ModelForm, request: HttpRequest
         actor=actor,
         action=AccessAction.CREATE if created else AccessAction.CHANGE,
         obj=obj,
-        request=request,
         detail="" if created else _changed_fields(form),
     )
     return obj
 
 
-def user_send_invitation(*, user: User, request: HttpRequest) -> None:
+def user_send_invitation(*, user: User) -> None:
     """E-mail a link where the person chooses their password (valid PASSWORD_RESET_TIMEOUT)."""
-    link = request.build_absolute_uri(
+    link = request_context.current().absolute_url(
         reverse(
             "password_reset_confirm",
             kwargs={
@@ -68,14 +66,14 @@ def user_send_invitation(*, user: User, request: HttpRequest) -> None:
 
 
 @transaction.atomic
-def user_invite(*, actor: User, federation: Federation, form: ModelForm, request: HttpRequest):
+def user_invite(*, actor: User, federation: Federation, form: ModelForm):
     user = form.save(commit=False)
     user.federation = federation
     user.set_unusable_password()
     user.save()
-    log_access(actor=actor, action=AccessAction.CREATE, obj=user, request=request)
+    log_access(actor=actor, action=AccessAction.CREATE, obj=user)
     # The mail goes out only if the account was really created.
-    transaction.on_commit(lambda: user_send_invitation(user=user, request=request))
+    request_context.on_commit(lambda: user_send_invitation(user=user))
     return user
 
 
@@ -93,7 +91,7 @@ def _other_active_admins(federation_id: int, excluding: User) -> bool:
 
 
 @transaction.atomic
-def user_update(*, actor: User, form: ModelForm, request: HttpRequest) -> User:
+def user_update(*, actor: User, form: ModelForm) -> User:
     user = form.instance
     if "is_active" in form.changed_data and not form.cleaned_data["is_active"]:
         if user.pk == actor.pk:
@@ -107,7 +105,6 @@ def user_update(*, actor: User, form: ModelForm, request: HttpRequest) -> User:
         actor=actor,
         action=AccessAction.CHANGE,
         obj=user,
-        request=request,
         detail=_changed_fields(form),
     )
     return user
@@ -122,7 +119,6 @@ def membership_add(
     project: Project | None,
     agency: Agency | None,
     is_substitute: bool,
-    request: HttpRequest | None = None,
 ) -> Membership:
     for context in (project, agency):
         # Forms already limit the choices; this guards every other caller.
@@ -140,17 +136,14 @@ def membership_add(
         actor=actor,
         action=AccessAction.CREATE,
         obj=membership,
-        request=request,
         detail=f"{user.email}: {membership}",
     )
-    access.forget_memberships(user)
+    policy.forget_memberships(user)
     return membership
 
 
 @transaction.atomic
-def membership_remove(
-    *, actor: User, membership: Membership, request: HttpRequest | None = None
-) -> None:
+def membership_remove(*, actor: User, membership: Membership) -> None:
     if membership.role == Role.FEDERATION_ADMIN and not _other_active_admins(
         membership.federation_id, membership.user
     ):
@@ -159,8 +152,7 @@ def membership_remove(
         actor=actor,
         action=AccessAction.DELETE,
         obj=membership,
-        request=request,
         detail=f"{membership.user.email}: {membership}",
     )
     membership.delete()
-    access.forget_memberships(membership.user)
+    policy.forget_memberships(membership.user)

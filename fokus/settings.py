@@ -55,11 +55,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "fokus",
+    "cohorts",
     "referrals",
     "participants",
     "stepladder",
     "surveys",
     "reports",
+    # Last: seeds every app above (demo/__init__.py).
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The client's address and the site's for services (fokus/request_context.py).
+    "fokus.request_context.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -180,6 +185,8 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Fokus <noreply@fokus.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 FOKUS_CONTACT_EMAIL = env_str("FOKUS_CONTACT_EMAIL", "support@fokus.example")
+# Links in e-mails sent outside a request (commands, background jobs), e.g. https://fokus.example.se
+FOKUS_BASE_URL = env_str("FOKUS_BASE_URL", "")
 
 # --- Security headers -----------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.models import add_months
 from participants import attendance
-from participants.models import Enrolment, MeetingKind, add_months
+from participants.models import Enrolment, MeetingKind
 
 UPCOMING_DAYS = 7
 PLANNED_EXIT_WINDOW_DAYS = 30

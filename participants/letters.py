@@ -9,15 +9,15 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cohorts.models import Cohort
 from fokus.audit import log_access
 from fokus.models import AccessAction, User
 from fokus.pdf import render_pdf
-from participants.models import Cohort, Enrolment, InvitationLetter
+from participants.models import Enrolment, InvitationLetter
 from participants.services import project_coordinators
 
 
@@ -42,7 +42,6 @@ def letter_create(
     group_starts_at: datetime | None = None,
     group_place: str = "",
     message: str = "",
-    request: HttpRequest | None = None,
 ) -> InvitationLetter:
     """Write down an invitation letter for an accepted or active participation."""
     # The lock keeps a letter from being written while the participation is being ended.
@@ -73,7 +72,6 @@ def letter_create(
         actor=actor,
         action=AccessAction.CREATE,
         obj=enrolment,
-        request=request,
         detail=f"kallelse {letter.pk}, intake {timezone.localtime(intake_at):%Y-%m-%d %H:%M}",
     )
     return letter

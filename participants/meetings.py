@@ -13,17 +13,16 @@ from datetime import date, time
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.models import Cohort
 from fokus.audit import log_access
 from fokus.models import AccessAction, Agency, User
 from participants.models import (
     Attendance,
     AttendanceStatus,
     ClientMeeting,
-    Cohort,
     Enrolment,
     GroupSession,
     MeetingKind,
@@ -102,7 +101,6 @@ def meeting_save(
     other_attendees: str = "",
     notes: str = "",
     next_step: str = "",
-    request: HttpRequest | None = None,
 ) -> ClientMeeting:
     """Record a new meeting with the participant (`meeting` None) or correct one."""
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
@@ -149,7 +147,6 @@ def meeting_save(
         actor=actor,
         action=AccessAction.CREATE if created else AccessAction.CHANGE,
         obj=enrolment,
-        request=request,
         detail=f"meeting {meeting.pk} {kind} {date:%Y-%m-%d} {done}",
     )
     return meeting
@@ -184,7 +181,6 @@ def session_save(
     theme_note: str = "",
     notes: str = "",
     attendance: Mapping[int, str],
-    request: HttpRequest | None = None,
 ) -> GroupSession:
     """Record a group session (`session` None) or correct one, with the attendance of every
     participant of the cohort on that date: `attendance` maps enrolment id → status and must
@@ -250,7 +246,6 @@ def session_save(
         action=AccessAction.CREATE if created else AccessAction.CHANGE,
         obj=session,
         federation_id=cohort.project.federation_id,
-        request=request,
         detail=(
             f"group session {date:%Y-%m-%d} {theme}, cohort {cohort.pk}: "
             + ", ".join(f"{counts[s]} {s}" for s in AttendanceStatus.values)

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
-from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -211,7 +210,6 @@ def goal_save(
     actor: User,
     enrolment: Enrolment,
     goal: Goal | None = None,
-    request: HttpRequest | None = None,
     **fields,
 ) -> Goal:
     """Add a goal (with `parent`, a sub-goal) or change one, and keep the plan as it then
@@ -283,7 +281,6 @@ def goal_save(
         actor=actor,
         action=AccessAction.CREATE if old is None else AccessAction.CHANGE,
         obj=enrolment,
-        request=request,
         detail=(
             f"action plan v{plan.version}: goal {goal.pk} "
             + ("created" if old is None else f"changed ({changed})")

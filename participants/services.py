@@ -7,21 +7,19 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fokus import access
+from cohorts.models import AgencyYearQuota, add_months
 from fokus.audit import log_access
 from fokus.models import AccessAction, Agency, Project, User
+from fokus.roles import Role
 from participants.models import (
     EXIT_REASONS_WITHOUT_HANDOVER,
     WORK_DESTINATIONS,
-    AgencyYearQuota,
     Enrolment,
     EnrolmentExtension,
     FollowUp,
-    add_months,
 )
 from referrals.models import ReferralStatus, ReferralStatusChange
 from referrals.services import notify_officer
@@ -38,7 +36,6 @@ def year_quotas_save(
     project: Project,
     year: int,
     places_by_agency: dict[Agency, int | None],
-    request: HttpRequest | None = None,
 ) -> int:
     """Set each agency's places for the year; None removes the limit. Returns how many
     agencies changed."""
@@ -65,7 +62,6 @@ def year_quotas_save(
             actor=actor,
             action=AccessAction.CHANGE,
             obj=project,
-            request=request,
             detail=f"yearly places {year}: " + "; ".join(changed),
         )
     return len(changed)
@@ -76,7 +72,7 @@ def project_coordinators(project_id: int):
     return User.objects.filter(
         is_active=True,
         memberships__project_id=project_id,
-        memberships__role=access.Role.COORDINATOR,
+        memberships__role=Role.COORDINATOR,
     ).distinct()
 
 
@@ -90,7 +86,6 @@ def enrolment_start(
     income_source_before: str,
     occupation_before: str,
     education_level: str,
-    request: HttpRequest | None = None,
 ) -> Enrolment:
     """Start an accepted participation: the responsible coordinator, the date and the SUS
     variables at start. The planned exit follows from the cohort's period; the referral
@@ -122,10 +117,9 @@ def enrolment_start(
         actor=actor,
         action=AccessAction.CHANGE,
         obj=enrolment,
-        request=request,
         detail=f"started {enrolled_on:%Y-%m-%d}, planned exit {enrolment.planned_exit_on:%Y-%m-%d}",
     )
-    notify_officer(referral, request=request)
+    notify_officer(referral)
     return enrolment
 
 
@@ -136,7 +130,6 @@ def enrolment_extend(
     enrolment: Enrolment,
     new_planned_exit_on: date,
     reason: str,
-    request: HttpRequest | None = None,
 ) -> EnrolmentExtension:
     """Move the planned exit later, keeping the old date and the reason."""
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
@@ -163,7 +156,6 @@ def enrolment_extend(
         actor=actor,
         action=AccessAction.CHANGE,
         obj=enrolment,
-        request=request,
         detail=f"planned exit {extension}",
     )
     return extension
@@ -183,7 +175,6 @@ def enrolment_exit(
     income_source_after: str = "",
     occupation_after: str = "",
     occupation_extent_percent: int | None = None,
-    request: HttpRequest | None = None,
 ) -> Enrolment:
     """End an active participation. Exit was the weakest point, so a receiving party, a plan,
     the destination and the SUS variables at exit are required, except when the person died or
@@ -255,10 +246,8 @@ def enrolment_exit(
     referral.status = ReferralStatus.EXITED
     referral.save(update_fields=["status", "updated_at"])
     ReferralStatusChange.objects.create(referral=referral, status=referral.status, by=actor)
-    log_access(
-        actor=actor, action=AccessAction.CHANGE, obj=enrolment, request=request, detail=detail
-    )
-    notify_officer(referral, request=request)
+    log_access(actor=actor, action=AccessAction.CHANGE, obj=enrolment, detail=detail)
+    notify_officer(referral)
     return enrolment
 
 
@@ -276,7 +265,6 @@ def follow_up_record(
     income_source: str,
     occupation: str,
     comment: str = "",
-    request: HttpRequest | None = None,
 ) -> FollowUp:
     """Record (or correct) the answers of the 90-day follow-up."""
     follow_up = (
@@ -307,7 +295,6 @@ def follow_up_record(
         actor=actor,
         action=AccessAction.CHANGE,
         obj=follow_up.enrolment,
-        request=request,
         detail=f"follow-up recorded {done_on:%Y-%m-%d}",
     )
     return follow_up

@@ -9,13 +9,12 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cohorts.models import Cohort
 from fokus.audit import log_access
 from fokus.models import AccessAction, Agency, Project, User
-from participants.models import Cohort
 from referrals import services
 from referrals.models import (
     DECIDABLE_STATUSES,
@@ -57,7 +56,6 @@ def meeting_create(
     actor: User,
     project: Project,
     form: ModelForm,
-    request: HttpRequest | None = None,
     today: date | None = None,
 ) -> tuple[CaseGroupMeeting, int]:
     today = today or timezone.localdate()
@@ -72,7 +70,6 @@ def meeting_create(
         action=AccessAction.CREATE,
         obj=meeting,
         federation_id=project.federation_id,
-        request=request,
         detail=f"{queued} referrals queued",
     )
     return meeting, queued
@@ -83,7 +80,6 @@ def meeting_update(
     *,
     actor: User,
     form: ModelForm,
-    request: HttpRequest | None = None,
     today: date | None = None,
 ) -> tuple[CaseGroupMeeting, int]:
     """Save the meeting; a date moved into the past sends its undecided referrals on."""
@@ -97,7 +93,6 @@ def meeting_update(
         action=AccessAction.CHANGE,
         obj=meeting,
         federation_id=project.federation_id,
-        request=request,
         detail=", ".join(sorted(form.changed_data)),
     )
     return meeting, queued
@@ -109,14 +104,12 @@ def referral_move(
     actor: User,
     referral: Referral,
     meeting: CaseGroupMeeting,
-    request: HttpRequest | None = None,
 ) -> Referral:
     referral = services.referral_move_to_meeting(actor=actor, referral=referral, meeting=meeting)
     log_access(
         actor=actor,
         action=AccessAction.CHANGE,
         obj=referral,
-        request=request,
         detail=f"moved to meeting {meeting.date:%Y-%m-%d}",
     )
     return referral
@@ -132,7 +125,6 @@ def referral_decide_at_meeting(
     cohort: Cohort | None = None,
     reason: str = "",
     comment: str = "",
-    request: HttpRequest | None = None,
 ) -> Referral:
     """Record the decision as taken at `meeting`: the minutes list the decisions of the
     meeting they were taken at, so a referral decided early or from the wait list is moved
@@ -151,7 +143,6 @@ def referral_decide_at_meeting(
         reason=reason,
         comment=comment,
         meeting=meeting,
-        request=request,
     )
 
 
@@ -162,7 +153,6 @@ def consultation_create(
     project: Project,
     agency: Agency,
     form: ModelForm,
-    request: HttpRequest | None = None,
 ) -> Consultation:
     consultation = form.save(commit=False)
     consultation.project = project
@@ -174,7 +164,6 @@ def consultation_create(
         action=AccessAction.CREATE,
         obj=consultation,
         federation_id=project.federation_id,
-        request=request,
     )
     return consultation
 
@@ -185,7 +174,6 @@ def consultation_advise(
     actor: User,
     consultation: Consultation,
     advice: str,
-    request: HttpRequest | None = None,
 ) -> Consultation:
     consultation.advice = advice.strip()
     consultation.save(update_fields=["advice"])
@@ -194,7 +182,6 @@ def consultation_advise(
         action=AccessAction.CHANGE,
         obj=consultation,
         federation_id=consultation.project.federation_id,
-        request=request,
         detail="advice",
     )
     return consultation

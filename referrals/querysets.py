@@ -1,46 +1,44 @@
-"""Who sees which referrals, meetings and consultations (DOMAIN §9)."""
+"""Tenant-aware querysets of the referrals app; who sees what is `fokus.policy.referrals`."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, When
 
-from fokus import access
-from fokus.access import Role
-
-
-def _case_group_project_ids(user) -> set[int]:
-    return {m.project_id for m in access.case_group_seats(user)}
+from fokus import policy
 
 
 class ReferralQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Case officers: their agency's referrals. Coordinators: submitted referrals of their
-        projects. Ärendegrupp members: submitted referrals of their project's queue.
-        Federation staff see counts only (see `referrals.stats`), never a referral."""
-        if not user.is_authenticated or user.federation_id is None:
-            return self.none()
-        visible = Q(pk__in=[])
-        if agencies := access.case_officer_agency_ids(user):
-            visible |= Q(referring_agency_id__in=agencies)
-        reviewing = access.coordinated_project_ids(user) | _case_group_project_ids(user)
-        if reviewing:
-            visible |= Q(project_id__in=reviewing) & ~Q(status="draft")
-        return self.filter(Q(federation_id=user.federation_id) & visible)
+        return self.filter(policy.referrals.visible_referrals(user))
+
+    def with_wait_list_position(self):
+        """Place on the project's wait list, counted among *all* its wait-listed referrals
+        (not only those this user sees), in one subquery so a list costs the same for any
+        length."""
+        ahead = (
+            self.model.objects.filter(project=OuterRef("project"), status="wait_listed")
+            .filter(
+                Q(wait_listed_at__lt=OuterRef("wait_listed_at"))
+                | Q(wait_listed_at=OuterRef("wait_listed_at"), pk__lte=OuterRef("pk"))
+            )
+            .order_by()
+            .values("project")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            wait_list_position=Case(
+                When(status="wait_listed", then=Subquery(ahead)),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
 
 
 class CaseGroupMeetingQuerySet(models.QuerySet):
     def for_user(self, user):
-        if not user.is_authenticated or user.federation_id is None:
-            return self.none()
-        projects = access.coordinated_project_ids(user) | _case_group_project_ids(user)
-        return self.filter(project__federation_id=user.federation_id, project_id__in=projects)
+        return self.filter(policy.referrals.visible_case_group_meetings(user))
 
 
 class ConsultationQuerySet(models.QuerySet):
     def for_user(self, user):
-        if not user.is_authenticated or user.federation_id is None:
-            return self.none()
-        projects = access.coordinated_project_ids(user) | _case_group_project_ids(user)
-        visible = Q(project_id__in=projects)
-        if Role.CASE_OFFICER in access.roles(user):
-            visible |= Q(raised_by_agency_id__in=access.case_officer_agency_ids(user))
-        return self.filter(Q(project__federation_id=user.federation_id) & visible)
+        return self.filter(policy.referrals.visible_consultations(user))

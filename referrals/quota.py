@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 
+from cohorts.models import AgencyYearQuota, Cohort
 from fokus.models import Agency, AgencyKind, Project
-from participants.models import AgencyYearQuota, Cohort
-from referrals.models import PLACE_HOLDING_STATUSES, Referral
+from referrals.models import PLACE_HOLDING_STATUSES, Referral, ReferralStatus
 
 
 @dataclass
@@ -153,6 +153,20 @@ def year_board(project: Project, *, year: int) -> list[YearPlaces]:
         YearPlaces(agency=a, year=year, places=quotas.get(a.pk), used=usage.get(a.pk, 0))
         for a in referring_agencies(project)
     ]
+
+
+def referral_counts(project: Project):
+    """Submitted referrals per agency, municipality and status: figures, no field of any
+    referral. Federation staff see these although `Referral.objects.for_user` gives them no
+    referral at all, by design."""
+    return (
+        Referral.objects.filter(federation_id=project.federation_id, project=project)
+        .exclude(status=ReferralStatus.DRAFT)
+        .annotate(municipality=Coalesce("cohort__municipality__name", "home_municipality__name"))
+        .values("referring_agency__name", "municipality", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
 
 
 def full_message(agencies_with_places: list[Agency]) -> str:

@@ -10,15 +10,15 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cohorts.models import Cohort
+from fokus import request_context
 from fokus.audit import log_access
 from fokus.models import AccessAction, Project, User
-from participants.models import Cohort, Enrolment
-from referrals import eligibility, quota
+from referrals import eligibility, quota, signals
 from referrals.models import (
     DECIDABLE_STATUSES,
     OPEN_STATUSES,
@@ -42,11 +42,11 @@ def _record(referral: Referral, *, actor: User | None, note: str = "", **decisio
     )
 
 
-def notify_officer(referral: Referral, *, request: HttpRequest | None) -> None:
+def notify_officer(referral: Referral) -> None:
     """Tell the referring officer that something happened, with a link and nothing else:
     no name, no personnummer, not even the project (which can reveal a diagnosis)."""
     path = reverse("referrals:referral-detail", args=[referral.public_id])
-    link = request.build_absolute_uri(path) if request is not None else path
+    link = request_context.current().absolute_url(path)
     recipient = referral.created_by.email
     transaction.on_commit(
         lambda: send_mail(
@@ -104,7 +104,6 @@ def referral_submit(
     actor: User,
     referral: Referral,
     today: date | None = None,
-    request: HttpRequest | None = None,
 ) -> SubmitResult:
     today = today or timezone.localdate()
     _lock_project(referral.project_id)
@@ -136,17 +135,13 @@ def referral_submit(
     referral.meeting = next_meeting(referral.project, today=today)
     referral.save()
     _record(referral, actor=actor)
-    log_access(
-        actor=actor, action=AccessAction.CHANGE, obj=referral, request=request, detail="submitted"
-    )
-    notify_officer(referral, request=request)
+    log_access(actor=actor, action=AccessAction.CHANGE, obj=referral, detail="submitted")
+    notify_officer(referral)
     return SubmitResult(referral=referral, warnings=result.soft)
 
 
 @transaction.atomic
-def referral_withdraw(
-    *, actor: User, referral: Referral, reason: str, request: HttpRequest | None = None
-) -> Referral:
+def referral_withdraw(*, actor: User, referral: Referral, reason: str) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status not in DECIDABLE_STATUSES:
         raise ReferralError(_("Only a referral that has not been decided can be withdrawn."))
@@ -156,10 +151,8 @@ def referral_withdraw(
     referral.withdrawal_reason = reason.strip()
     referral.save()
     _record(referral, actor=actor, note=reason)
-    log_access(
-        actor=actor, action=AccessAction.CHANGE, obj=referral, request=request, detail="withdrawn"
-    )
-    notify_officer(referral, request=request)
+    log_access(actor=actor, action=AccessAction.CHANGE, obj=referral, detail="withdrawn")
+    notify_officer(referral)
     return referral
 
 
@@ -193,10 +186,9 @@ def referral_decide(
     comment: str = "",
     meeting: CaseGroupMeeting | None = None,
     today: date | None = None,
-    request: HttpRequest | None = None,
 ) -> Referral:
-    """Record the ärendegrupp's decision (taken at `meeting`, when given). Accepting creates
-    the enrolment record."""
+    """Record the ärendegrupp's decision (taken at `meeting`, when given). Accepting sends
+    `referral_accepted`, on which participants opens the participation record."""
     today = today or timezone.localdate()
     _lock_project(referral.project_id)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -221,6 +213,9 @@ def referral_decide(
     referral.decided_at = timezone.now()
     referral.decided_by = actor
     referral.save()
+    if referral.status == ReferralStatus.ACCEPTED:
+        # participants opens the participation, in this transaction.
+        signals.referral_accepted.send(sender=Referral, referral=referral)
     _record(
         referral,
         actor=actor,
@@ -232,10 +227,8 @@ def referral_decide(
         else "",
         comment=referral.decision_comment,
     )
-    log_access(
-        actor=actor, action=AccessAction.CHANGE, obj=referral, request=request, detail=decision
-    )
-    notify_officer(referral, request=request)
+    log_access(actor=actor, action=AccessAction.CHANGE, obj=referral, detail=decision)
+    notify_officer(referral)
     return referral
 
 
@@ -256,12 +249,6 @@ def _accept(referral: Referral, *, cohort: Cohort | None, today: date) -> None:
     referral.cohort = cohort
     referral.status = ReferralStatus.ACCEPTED
     referral.wait_listed_at = None
-    Enrolment.objects.create(
-        federation_id=referral.federation_id,
-        project_id=referral.project_id,
-        cohort=cohort,
-        referral=referral,
-    )
 
 
 @transaction.atomic
@@ -286,7 +273,6 @@ def consent_withdraw(
     withdrawn_on: date,
     channel: str,
     note: str = "",
-    request: HttpRequest | None = None,
 ) -> Referral:
     """Stop all sharing at once: the referral and any participation end, every list flags
     the person, and the ärendegrupp loses the details. The withdrawal itself is kept."""
@@ -302,14 +288,13 @@ def consent_withdraw(
     consent.save()
     referral.status = ReferralStatus.CONSENT_WITHDRAWN
     referral.save()
-    Enrolment.objects.filter(referral=referral).update(status=Enrolment.Status.CONSENT_WITHDRAWN)
+    signals.consent_withdrawn.send(sender=Referral, referral=referral)
     _record(referral, actor=actor, note=consent.get_withdrawal_channel_display())
     log_access(
         actor=actor,
         action=AccessAction.CHANGE,
         obj=consent,
-        request=request,
         detail="consent withdrawn",
     )
-    notify_officer(referral, request=request)
+    notify_officer(referral)
     return referral

@@ -16,8 +16,9 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.models import add_months
 from participants.due import DueItem
-from participants.models import Enrolment, ExitReason, add_months
+from participants.models import Enrolment, ExitReason
 from reports.models import ParticipantReport, ParticipantReportKind, ReportStatus
 
 Kind = ParticipantReportKind

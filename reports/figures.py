@@ -35,8 +35,9 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from cohorts.models import Cohort
 from fokus.models import Project
-from participants.models import Cohort, Destination, Enrolment, ExitReason, FollowUp, IncomeSource
+from participants.models import Destination, Enrolment, ExitReason, FollowUp, IncomeSource
 from referrals.models import Gender, Referral, ReferralStatus
 from stepladder.stats import StepStatistics, counted, step_statistics
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fokus.history import row_history
 from fokus.models import Agency, Project
+from fokus.policy import reports as report_policy
 from participants.models import Enrolment
 
 
@@ -20,9 +21,33 @@ class ParticipantReportKind(models.TextChoices):
     EXIT = "exit", _("Exit report")
 
 
+# Reports listed and offered in the order they are written.
+KIND_ORDER = [
+    ParticipantReportKind.FOLLOW_UP_3,
+    ParticipantReportKind.FOLLOW_UP_6,
+    ParticipantReportKind.EXIT,
+]
+
+
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     FINAL = "final", _("Finalised")
+
+
+class ParticipantReportQuerySet(models.QuerySet):
+    def in_federation(self, user):
+        """The tenant only; see `fokus.policy.reports.in_federation`."""
+        return self.filter(report_policy.in_federation(user))
+
+    def for_user(self, user):
+        """The tenant and the role: the coordinators' reports, the officers' shared ones."""
+        return self.filter(report_policy.visible_reports(user)).distinct()
+
+
+class ProjectScopedQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The project's coordinators and the federation's staff."""
+        return self.filter(report_policy.visible_project_reports(user))
 
 
 @pghistory.track(*row_history(), exclude=["pdf"])
@@ -66,6 +91,8 @@ class ParticipantReport(models.Model):
         Agency, blank=True, related_name="+", verbose_name=_("shared with")
     )
 
+    objects = ParticipantReportQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("participant report")
         verbose_name_plural = _("participant reports")
@@ -88,6 +115,11 @@ class ParticipantReport(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status == ReportStatus.FINAL
+
+    @property
+    def kind_order(self) -> tuple[int, int]:
+        """Sort key: the kinds in the order they are written, then the versions."""
+        return KIND_ORDER.index(self.kind), self.version
 
 
 class ProjectReportKind(models.TextChoices):
@@ -135,6 +167,8 @@ class ProjectReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    objects = ProjectScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("project report")
         verbose_name_plural = _("project reports")
@@ -171,6 +205,8 @@ class ReportSettings(models.Model):
         default=3,
         help_text=_('Counts below this are shown as "<3".'),
     )
+
+    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report settings")

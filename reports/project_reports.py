@@ -1,43 +1,39 @@
 """What the final report (slutrapport) and the interim report (delårsrapport) of a project show:
-the narrative written in the app, the figure tables of `reports.report_tables`, and the results
-of the project's surveys, as the context of the page and PDF templates.
+the narrative written in the app, the figure tables of `reports.final_tables` and
+`reports.interim_tables`, and the results of the project's surveys, as the context of the page
+and PDF templates.
 
 The final report has one narrative per project whatever period its figures cover; an interim
-report one per half-year. The project's coordinators and the federation's admins write them.
+report one per half-year. The project's coordinators and the federation's admins write them
+(`reports.services.project_report_save`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from django.db import transaction
 from django.db.models.functions import Coalesce, TruncDate
-from django.http import HttpRequest
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy
 
-from fokus.audit import log_access
-from fokus.models import AccessAction, Project, User
+from fokus.models import Project
 from reports import figures
 from reports.figures import Period
+from reports.final_tables import FINAL_TABLES, steps_table
+from reports.interim_tables import INTERIM_TABLES
 from reports.models import (
     FINAL_SECTIONS,
     INTERIM_SECTIONS,
     ProjectReport,
     ProjectReportKind,
 )
-from reports.report_tables import (
-    DASH,
-    FINAL_TABLES,
-    INTERIM_TABLES,
-    SmallCells,
-    Table,
-    TableBuilder,
-    count_cell,
-    steps_table,
-)
+from reports.smallcells import SmallCells
+from reports.tables import DASH, Table, TableBuilder, count_cell
+from stepladder.charts_bar import distribution_chart
+from surveys.charts import Bar, BarChart, bar_chart
+from surveys.models import Response, Survey
+from surveys.results import OptionCount, QuestionResult, SurveyResults, survey_results
 
 # --- Surveys ---------------------------------------------------------------------------------
 
@@ -46,24 +42,22 @@ from reports.report_tables import (
 class SurveyQuestion:
     """A question's results as the report shows them, small counts hidden."""
 
-    result: Any  # surveys.results.QuestionResult
-    rows: list[tuple[Any, str, str]]  # (OptionCount, count text, share text)
-    chart: Any  # surveys.charts.BarChart or None
-    bars: list[tuple[Any, str]]  # (Bar, the text after it)
+    result: QuestionResult
+    rows: list[tuple[OptionCount, str, str]]  # (option, count text, share text)
+    chart: BarChart | None
+    bars: list[tuple[Bar, str]]  # (bar, the text after it)
     answered: str
 
 
 @dataclass
 class SurveySection:
-    results: Any  # surveys.results.SurveyResults
+    results: SurveyResults
     questions: list[SurveyQuestion]
     responses: str
     response_rate: str
 
 
-def _survey_question(result, small: SmallCells) -> SurveyQuestion:
-    from surveys.charts import bar_chart
-
+def _survey_question(result: QuestionResult, small: SmallCells) -> SurveyQuestion:
     def share(option) -> str:
         if option.percent is None:
             return DASH
@@ -87,9 +81,6 @@ def _survey_question(result, small: SmallCells) -> SurveyQuestion:
 def survey_sections(project: Project, period: Period, small: SmallCells) -> list[SurveySection]:
     """The results of each of the project's surveys answered in the period, without free
     text (the report leaves the project). A few queries per survey, none per response."""
-    from surveys.models import Response, Survey
-    from surveys.results import survey_results
-
     answered = (
         Response.objects.filter(survey__project=project)
         .alias(answered_date=Coalesce("answered_on", TruncDate("submitted_at")))
@@ -143,6 +134,15 @@ def interim_narrative(project: Project, period: Period) -> ProjectReport | None:
     ).first()
 
 
+def interim_narratives_written(project: Project) -> set[date]:
+    """The first days of the half-years whose interim narrative has been written."""
+    return set(
+        ProjectReport.objects.filter(project=project, kind=ProjectReportKind.INTERIM).values_list(
+            "period_start", flat=True
+        )
+    )
+
+
 def narrative_initial(project: Project, kind: str, period: Period) -> dict[str, str]:
     """What a new narrative starts from: the project's description for the final report; for
     an interim report the background, purpose, goals and method of the previous one, which
@@ -165,50 +165,6 @@ def sections_of(kind: str) -> list[str]:
     return FINAL_SECTIONS if kind == ProjectReportKind.FINAL else INTERIM_SECTIONS
 
 
-@transaction.atomic
-def project_report_save(
-    *,
-    actor: User,
-    project: Project,
-    kind: str,
-    period: Period,
-    values: dict[str, str],
-    request: HttpRequest | None = None,
-) -> ProjectReport:
-    """Write a report's narrative sections. The final report has one narrative per project
-    (created with the project's period); an interim report one per half-year."""
-    if kind == ProjectReportKind.FINAL:
-        report = (
-            ProjectReport.objects.select_for_update()
-            .filter(project=project, kind=kind)
-            .order_by("-updated_at", "-pk")
-            .first()
-        )
-    else:
-        report = (
-            ProjectReport.objects.select_for_update()
-            .filter(project=project, kind=kind, period_start=period.start, period_end=period.end)
-            .first()
-        )
-    created = report is None
-    if created:
-        report = ProjectReport(
-            project=project, kind=kind, period_start=period.start, period_end=period.end
-        )
-    for name in sections_of(kind):
-        setattr(report, name, values.get(name, "").strip())
-    report.updated_by = actor
-    report.save()
-    log_access(
-        actor=actor,
-        action=AccessAction.CREATE if created else AccessAction.CHANGE,
-        obj=project,
-        request=request,
-        detail=f"{kind} report narrative {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d}",
-    )
-    return report
-
-
 # --- Contexts --------------------------------------------------------------------------------
 
 
@@ -218,8 +174,6 @@ def _tables(builders: dict[str, TableBuilder], project, period, small) -> dict[s
 
 def final_report_context(project: Project, period: Period) -> dict:
     """Everything the final report's page and PDF show (`reports/_final_report_body.html`)."""
-    from stepladder.charts_bar import distribution_chart
-
     small = SmallCells.of(project)
     statistics = figures.steps(figures.started_in(project, period))
     tables = _tables(

@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cohorts.models import add_months
 from participants.due import DueItem
-from participants.models import Enrolment, add_months
+from participants.models import Enrolment
 from stepladder.models import DEFAULT_INTERVAL_MONTHS, ProjectLadder, RatingKind
 from stepladder.services import EXIT_RATING_DAYS
 

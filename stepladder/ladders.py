@@ -2,13 +2,13 @@
 project rates on.
 
 A ladder with ratings is never changed: its steps and markers are what the old ratings point
-at. The admin makes a new version instead (`new_version`), which copies every step and marker
-into a new ladder and leaves the old one, with its ratings, as it was.
+at. The admin makes a new version instead (`ladder_new_version`), which copies every step and
+marker into a new ladder and leaves the old one, with its ratings, as it was.
 
-Versions of a federation's own ladder form a chain through `previous_version`. A new version
-always continues the chain at its latest ladder (the chain stays a line, as the one-to-one
-`previous_version` requires), takes that ladder's name and the next free version number of
-the name in the federation, and copies the steps of the ladder the admin started from.
+Versions of a federation's own ladder form a line (`fokus.versions`). A new version always
+continues the line at its latest ladder, takes that ladder's name and the next free version
+number of the name in the federation, and copies the steps of the ladder the admin started
+from.
 
 Built-in ladders (federation null) are shared by every federation and never point into a
 federation's chain. Copying one gives the federation an own ladder named
@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from fokus.audit import log_access
 from fokus.models import AccessAction, Federation, Project, User
+from fokus.versions import chain_of, latest_of, version_create
 from stepladder.models import Ladder, Marker, ProjectLadder, Rating, Step
 
 MIN_STEPS = 2
@@ -96,20 +96,6 @@ def _next_version(federation_id: int, name: str) -> int:
     return (latest or 0) + 1
 
 
-def chain_of(ladder: Ladder) -> list[Ladder]:
-    """Every version of the ladder, oldest first (the ladder itself included)."""
-    chain = [ladder]
-    current = ladder
-    while current.previous_version_id is not None:
-        current = Ladder.objects.get(pk=current.previous_version_id)
-        chain.insert(0, current)
-    current = ladder
-    while (following := Ladder.objects.filter(previous_version=current).first()) is not None:
-        chain.append(following)
-        current = following
-    return chain
-
-
 class LadderNameTaken(ValueError):
     """Another ladder of the federation already has the name."""
 
@@ -141,7 +127,6 @@ def ladder_create(
     name: str,
     description: str,
     steps: list[StepData],
-    request: HttpRequest | None = None,
 ) -> Ladder:
     """A new own ladder of the federation, version 1. Raises LadderNameTaken."""
     _lock_federation(federation.pk)
@@ -155,7 +140,6 @@ def ladder_create(
         actor=actor,
         action=AccessAction.CREATE,
         obj=ladder,
-        request=request,
         detail=f"{len(steps)} steps",
     )
     return ladder
@@ -169,7 +153,6 @@ def ladder_update(
     name: str,
     description: str,
     steps: list[StepData],
-    request: HttpRequest | None = None,
 ) -> Ladder:
     """Replace the name, description, steps and markers of an own ladder without ratings.
 
@@ -199,14 +182,13 @@ def ladder_update(
         actor=actor,
         action=AccessAction.CHANGE,
         obj=ladder,
-        request=request,
         detail=", ".join([*changed, f"{len(steps)} steps"]),
     )
     return ladder
 
 
 @transaction.atomic
-def new_version(ladder: Ladder, actor: User, *, request: HttpRequest | None = None) -> Ladder:
+def ladder_new_version(*, actor: User, ladder: Ladder) -> Ladder:
     """A new own ladder of the actor's federation with a copy of `ladder`'s steps and markers.
 
     `ladder` is a built-in ladder or one of the federation's own (fetched through
@@ -223,16 +205,17 @@ def new_version(ladder: Ladder, actor: User, *, request: HttpRequest | None = No
             .order_by("-version")
             .first()
         )
-        previous = chain_of(latest)[-1] if latest else None
+        previous = latest_of(latest) if latest else None
     else:
-        previous = chain_of(ladder)[-1]
+        previous = latest_of(ladder)
         name = previous.name
-    copy = Ladder.objects.create(
+    copy = version_create(
+        model=Ladder,
+        previous=previous,
+        version=_next_version(federation_id, name),
         federation_id=federation_id,
         name=name,
         description=ladder.description,
-        version=_next_version(federation_id, name),
-        previous_version=previous,
         created_by=actor,
     )
     _write_steps(copy, steps_of(ladder))
@@ -240,7 +223,6 @@ def new_version(ladder: Ladder, actor: User, *, request: HttpRequest | None = No
         actor=actor,
         action=AccessAction.CREATE,
         obj=copy,
-        request=request,
         detail=f"new version, copied from ladder {ladder.pk} ({ladder})",
     )
     return copy
@@ -253,7 +235,6 @@ def project_ladder_save(
     project: Project,
     ladder: Ladder,
     interval_months: int,
-    request: HttpRequest | None = None,
 ) -> ProjectLadder:
     """Set the ladder the project rates on and how many months apart. Older ratings keep
     their steps, so they stay on the ladder they were made on."""
@@ -270,7 +251,6 @@ def project_ladder_save(
         actor=actor,
         action=AccessAction.CREATE if created else AccessAction.CHANGE,
         obj=project,
-        request=request,
         detail=f"step ladder {ladder.pk} ({ladder}), every {interval_months} months",
     )
     return setting

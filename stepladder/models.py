@@ -4,7 +4,7 @@ A ladder has numbered steps, and each step has markers, so that movement *within
 visible (the staff found six steps too coarse). The Fokus 1–6 ladder is created by a data
 migration and shared by every federation; a federation may define its own for a project.
 A ladder that has ratings is never changed in ways that would rewrite them: a new version is
-made instead (`stepladder.ladders.new_version`).
+made instead (`stepladder.ladders.ladder_new_version`).
 """
 
 import pghistory
@@ -18,10 +18,21 @@ from fokus.models import Federation, Project
 from participants.models import Enrolment
 
 
+def _federation_id(user) -> int | None:
+    return user.federation_id if user.is_authenticated else None
+
+
 class LadderQuerySet(models.QuerySet):
     def for_federation(self, federation_id):
         """The built-in ladders and the federation's own."""
         return self.filter(Q(federation__isnull=True) | Q(federation_id=federation_id))
+
+    def in_federation(self, user):
+        """The ladders the user's federation may use: built-in and its own. Who may manage
+        them is the view's question (the federation's admins)."""
+        if _federation_id(user) is None:
+            return self.none()
+        return self.for_federation(user.federation_id)
 
 
 @pghistory.track(*row_history())
@@ -110,6 +121,13 @@ class Marker(models.Model):
         return self.text
 
 
+class ProjectLadderQuerySet(models.QuerySet):
+    def in_federation(self, user):
+        if _federation_id(user) is None:
+            return self.none()
+        return self.filter(project__federation_id=user.federation_id)
+
+
 @pghistory.track(*row_history())
 class ProjectLadder(models.Model):
     """Which ladder a project rates on, and how often. Without one: the default ladder,
@@ -122,6 +140,8 @@ class ProjectLadder(models.Model):
         default=3,
         help_text=_("A rating is due at enrolment, then this often, and at exit."),
     )
+
+    objects = ProjectLadderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("project step ladder")
@@ -148,6 +168,13 @@ class RatingKind(models.TextChoices):
 
 
 class RatingQuerySet(models.QuerySet):
+    def in_federation(self, user):
+        """The tenant only: a view fetches one rating through this and then asks the
+        project's permission (403 for the wrong role, 404 for another project)."""
+        if _federation_id(user) is None:
+            return self.none()
+        return self.filter(enrolment__federation_id=user.federation_id)
+
     def for_user(self, user):
         """Coordinators: their projects' participants. Case officers: the participants shared
         with their agency. Federation staff see only aggregates (`stepladder.stats`)."""

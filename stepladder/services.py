@@ -14,14 +14,13 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fokus import policy
 from fokus.audit import log_access
 from fokus.models import AccessAction, User
-from participants import permissions
 from participants.models import Enrolment
 from stepladder.models import Ladder, Marker, Rating, RatingCorrection, RatingKind, Step
 from stepladder.progress import latest_rating_id
@@ -152,7 +151,7 @@ def _lock(enrolment: Enrolment) -> Enrolment:
 
 
 def _require_coordinator(actor: User, enrolment: Enrolment) -> None:
-    if not permissions.can_coordinate(actor, enrolment):
+    if not policy.enrolments.can_coordinate(actor, enrolment):
         raise RatingError(_("Only the project's coordinators rate its participants."))
 
 
@@ -168,7 +167,6 @@ def rating_create(
     comment: str = "",
     participant_step: Step | None = None,
     disagreement_note: str = "",
-    request: HttpRequest | None = None,
 ) -> Rating:
     """Record a rating on the project's ladder. Errors are keyed by the form's fields."""
     enrolment = _lock(enrolment)
@@ -203,7 +201,6 @@ def rating_create(
         action=AccessAction.CREATE,
         obj=rating,
         federation_id=enrolment.federation_id,
-        request=request,
         detail=f"step rating of {enrolment.public_id}: {kind}, step {step.number}, "
         f"{len(markers)} markers",
     )
@@ -254,7 +251,6 @@ def rating_correct(
     comment: str = "",
     participant_step: Step | None = None,
     disagreement_note: str = "",
-    request: HttpRequest | None = None,
 ) -> Rating:
     """Correct the participation's latest rating. The ladder stays the one it was rated on.
     Refused for older ratings, without a reason, and when nothing changes."""
@@ -320,7 +316,6 @@ def rating_correct(
         action=AccessAction.CHANGE,
         obj=rating,
         federation_id=enrolment.federation_id,
-        request=request,
         detail=f"step rating of {enrolment.public_id} corrected: {', '.join(changed)}",
     )
     return rating

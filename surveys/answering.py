@@ -19,8 +19,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import get_language_info
 
+from cohorts.models import Cohort
 from fokus.audit import log_access
-from fokus.models import AccessAction
+from fokus.models import AccessAction, User
 from surveys.models import (
     AnonymousLink,
     Answer,
@@ -183,6 +184,12 @@ def anonymous_link_for_token(token: str, *, today: date | None = None) -> Anonym
     return link
 
 
+def survey_thanked(public_id) -> Survey | None:
+    """The survey of a thank-you page: a project's survey (built-in ones are never answered).
+    The page is public, as the links are, and shows only the survey's own texts."""
+    return Survey.objects.filter(public_id=public_id, project__isnull=False).first()
+
+
 def questions_of(survey: Survey) -> list[Question]:
     return list(survey.questions.order_by("position", "pk").prefetch_related("options"))
 
@@ -246,12 +253,14 @@ def _store(
     return response
 
 
+@transaction.atomic
 def response_save_personal(
     *, invitation: Invitation, answers: list[GivenAnswer], language: str
 ) -> Response:
     """One response per invitation, also when the same link is submitted twice at once: the
-    invitation row is locked and re-checked, and the one-to-one constraint catches the rest.
-    Raises Unavailable (nothing stored) when the link was used, expired or the survey closed."""
+    invitation row is locked and re-checked, and the one-to-one constraint catches the rest
+    (inside a savepoint, so the transaction stays usable for the refusal). Raises Unavailable
+    (nothing stored) when the link was used, expired or the survey closed."""
     today = timezone.localdate()
     try:
         with transaction.atomic():
@@ -295,13 +304,12 @@ def response_save_anonymous(
 @transaction.atomic
 def response_save_paper(
     *,
-    actor,
+    actor: User,
     survey: Survey,
     answers: list[GivenAnswer],
     language: str = SOURCE_LANGUAGE,
-    cohort=None,
+    cohort: Cohort | None = None,
     answered_on: date | None = None,
-    request=None,
 ) -> Response:
     """A paper form typed in by a coordinator: marked as paper, with who entered it. The access
     log gets the response's number, never its content."""
@@ -320,7 +328,6 @@ def response_save_paper(
         action=AccessAction.CREATE,
         obj=response,
         federation_id=survey.federation_id,
-        request=request,
         detail="paper answer",
     )
     return response

@@ -14,20 +14,22 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.models import Cohort
 from fokus.history import row_history
 from fokus.models import Agency, Federation, Project
 from fokus.tenancy import federation_matches_project
-from participants.models import Cohort, Enrolment
+from participants.models import Enrolment
+from surveys.querysets import (
+    AnswerQuerySet,
+    ContactQuerySet,
+    CoordinatedQuerySet,
+    SurveyQuerySet,
+)
 
 
 class Audience(models.TextChoices):
     PARTNERS = "partners", _("Partners at the agencies")
     PARTICIPANTS = "participants", _("Participants")
-
-
-class SurveyQuerySet(models.QuerySet):
-    def templates(self):
-        return self.filter(project__isnull=True)
 
 
 @pghistory.track(*row_history())
@@ -178,6 +180,8 @@ class Contact(models.Model):
     email = models.EmailField(_("e-mail"))
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = ContactQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
@@ -212,6 +216,8 @@ class Invitation(models.Model):
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
     reminders = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    objects = CoordinatedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invitation")
@@ -254,6 +260,8 @@ class AnonymousLink(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = CoordinatedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("anonymous link")
         verbose_name_plural = _("anonymous links")
@@ -295,6 +303,8 @@ class Response(models.Model):
     )
     answered_on = models.DateField(_("date answered"), null=True, blank=True)
 
+    objects = CoordinatedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("response")
         verbose_name_plural = _("responses")
@@ -326,6 +336,8 @@ class Answer(models.Model):
     scale_value = models.PositiveSmallIntegerField(null=True, blank=True)
     dont_know = models.BooleanField(default=False)
     text = models.TextField(blank=True)
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("answer")

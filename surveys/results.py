@@ -31,8 +31,9 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from cohorts.models import Cohort
 from fokus.models import Municipality
-from participants.models import Cohort, Enrolment
+from participants.models import Enrolment
 from surveys.models import Answer, Audience, Question, QuestionKind, Response, Survey
 
 ONE_DECIMAL = Decimal("0.1")

@@ -9,7 +9,7 @@ from datetime import date
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from fokus.access import Role
+from fokus.roles import Role
 from participants import plans
 from participants.models import (
     ClientMeeting,
@@ -206,9 +206,13 @@ def build_objects(personas: dict) -> dict:
     # contact with a personal link, and the start's anonymous link.
     templates = Survey.objects.templates()
     objects["survey_template"] = templates.get(name="Samverkan")
-    objects["partner_survey"] = survey_copy(objects["survey_template"], project, coordinator)
+    objects["partner_survey"] = survey_copy(
+        actor=coordinator, source=objects["survey_template"], project=project
+    )
     objects["participant_survey"] = survey_copy(
-        templates.filter(audience="participants").first(), project, coordinator
+        actor=coordinator,
+        source=templates.filter(audience="participants").first(),
+        project=project,
     )
     Survey.objects.filter(pk=objects["participant_survey"].pk).update(follows_individuals=True)
     objects["survey_contact"] = Contact.objects.create(

@@ -25,7 +25,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from fokus.demo import DEMO_DOMAIN, DEMO_PASSWORD, seed_demo
+from demo.fokus import DEMO_DOMAIN, DEMO_PASSWORD, seed_demo
 from fokus.models import User
 from fokus.numbers import parse_int
 from tests.browser.conftest import restore_built_in_rows

@@ -392,7 +392,8 @@ MATRIX = {
     "stepladder:project-ladder": (
         lambda f: {"project_pk": f["project_a"].pk},
         "get",
-        admin_only(outsider_admin=404),
+        # Another federation's project is not theirs: 404 by the one rule.
+        with_(admin_only(outsider_admin=404), outsider=404),
     ),
     # --- Surveys --------------------------------------------------------------------------
     "surveys:survey-list": (
@@ -568,7 +569,7 @@ MATRIX = {
     ),
 }
 
-# Users of another project in federation A. The one rule (fokus/access.py): a project you have
+# Users of another project in federation A. The one rule (fokus/policy): a project you have
 # no role in is a 404, as if it were another federation's, so wherever federation B's
 # coordinator gets 404 they do too; elsewhere they are a coordinator / ärendegrupp member like
 # those of project A.

@@ -13,10 +13,10 @@ from datetime import date
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from fokus.access import Role
+from cohorts.models import Cohort
+from demo.referrals import demo_personnummer
 from fokus.models import Agency, AgencyKind, Federation, Membership, Municipality, Project, User
-from participants.models import Cohort
-from referrals.demo import demo_personnummer
+from fokus.roles import Role
 from referrals.models import Consent, ConsentMethod, Referral
 
 PASSWORD = "Testlosen-2026!"

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from fokus import access
+from fokus import policy
 from fokus.forms import AccessLogFilterForm
 from fokus.models import AccessLogEntry
 
@@ -15,7 +15,7 @@ from fokus.models import AccessLogEntry
 @login_required
 def access_log(request: HttpRequest) -> HttpResponse:
     """The federation's access log, newest first, for its administrators."""
-    access.require_federation_admin(request.user)
+    policy.require_federation_admin(request.user)
     filters = AccessLogFilterForm(request.GET or None)
     entries = AccessLogEntry.objects.for_user(request.user)
     if filters.is_valid():

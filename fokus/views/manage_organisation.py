@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from fokus import access
+from fokus import policy
 from fokus.forms import AgencyForm, MunicipalityForm, ProjectForm
 from fokus.models import Agency, Municipality, Project
 from fokus.services import federation_object_save
@@ -19,7 +19,7 @@ def _edit(request: HttpRequest, *, form_class, instance, title: str, back_url: s
     if request.method == "POST":
         form = form_class(request.POST, instance=instance, federation=federation)
         if form.is_valid():
-            obj = federation_object_save(actor=request.user, form=form, request=request)
+            obj = federation_object_save(actor=request.user, form=form)
             messages.success(request, _("%(name)s was saved.") % {"name": obj})
             return redirect(back_url)
     else:
@@ -34,7 +34,7 @@ def _edit(request: HttpRequest, *, form_class, instance, title: str, back_url: s
 
 @login_required
 def municipality_list(request: HttpRequest) -> HttpResponse:
-    access.require_federation_admin(request.user)
+    policy.require_federation_admin(request.user)
     municipalities = Municipality.objects.for_user(request.user).annotate(
         project_count=Count("projects", distinct=True)
     )
@@ -45,7 +45,7 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def municipality_create(request: HttpRequest) -> HttpResponse:
-    access.require_federation_admin(request.user)
+    policy.require_federation_admin(request.user)
     return _edit(
         request,
         form_class=MunicipalityForm,
@@ -57,7 +57,7 @@ def municipality_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def municipality_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_federation_admin(request.user)
+    policy.require_federation_admin(request.user)
     municipality = get_object_or_404(Municipality.objects.for_user(request.user), pk=pk)
     return _edit(
         request,
@@ -70,14 +70,14 @@ def municipality_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def agency_list(request: HttpRequest) -> HttpResponse:
-    access.require_federation_admin(request.user)
+    policy.require_federation_admin(request.user)
     agencies = Agency.objects.for_user(request.user).select_related("municipality")
     return render(request, "fokus/manage/agency_list.html", {"agencies": agencies})
 
 
 @login_required
 def agency_create(request: HttpRequest) -> HttpResponse:
-    access.require_federation_admin(request.user)
+    policy.require_federation_admin(request.user)
     return _edit(
         request,
         form_class=AgencyForm,
@@ -89,7 +89,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_federation_admin(request.user)
+    policy.require_federation_admin(request.user)
     agency = get_object_or_404(Agency.objects.for_user(request.user), pk=pk)
     return _edit(
         request,
@@ -102,7 +102,7 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def project_create(request: HttpRequest) -> HttpResponse:
-    access.require_federation_admin(request.user)
+    policy.require_federation_admin(request.user)
     return _edit(
         request,
         form_class=ProjectForm,
@@ -114,7 +114,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_federation_admin(request.user)
+    policy.require_federation_admin(request.user)
     project = get_object_or_404(Project.objects.for_user(request.user), pk=pk)
     return _edit(
         request,

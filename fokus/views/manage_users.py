@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fokus import access
+from fokus import policy
 from fokus.forms import MembershipForm, UserFilterForm, UserForm
 from fokus.models import Membership, User
 from fokus.services import (
@@ -25,13 +25,13 @@ from fokus.services import (
 
 
 def _managed_user(request: HttpRequest, public_id: UUID) -> User:
-    access.require_federation_admin(request.user)
+    policy.require_federation_admin(request.user)
     return get_object_or_404(User.objects.for_user(request.user), public_id=public_id)
 
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    access.require_federation_admin(request.user)
+    policy.require_federation_admin(request.user)
     filters = UserFilterForm(request.GET or None)
     users = User.objects.for_user(request.user).prefetch_related(
         "memberships__project", "memberships__agency"
@@ -47,12 +47,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user_create(request: HttpRequest) -> HttpResponse:
-    access.require_federation_admin(request.user)
+    policy.require_federation_admin(request.user)
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = user_invite(
-            actor=request.user, federation=request.user.federation, form=form, request=request
-        )
+        user = user_invite(actor=request.user, federation=request.user.federation, form=form)
         messages.success(
             request,
             _("The account was created and an invitation was sent to %(email)s.")
@@ -90,7 +88,7 @@ def user_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = UserForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         try:
-            user_update(actor=request.user, form=form, request=request)
+            user_update(actor=request.user, form=form)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -116,7 +114,7 @@ def user_invite_again(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not user.is_active:
         messages.error(request, _("The account is deactivated; activate it first."))
     else:
-        user_send_invitation(user=user, request=request)
+        user_send_invitation(user=user)
         messages.success(
             request, _("A new invitation was sent to %(email)s.") % {"email": user.email}
         )
@@ -131,7 +129,7 @@ def membership_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not form.is_valid():
         return _render_detail(request, user, form, status=400)
     try:
-        membership_add(actor=request.user, user=user, request=request, **form.cleaned_data)
+        membership_add(actor=request.user, user=user, **form.cleaned_data)
     except ValidationError as error:
         form.add_error(None, error)
         return _render_detail(request, user, form, status=400)
@@ -145,7 +143,7 @@ def membership_delete(request: HttpRequest, public_id: UUID, pk: int) -> HttpRes
     user = _managed_user(request, public_id)
     membership = get_object_or_404(Membership.objects.filter(user=user), pk=pk)
     try:
-        membership_remove(actor=request.user, membership=membership, request=request)
+        membership_remove(actor=request.user, membership=membership)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -2,16 +2,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from fokus import access
-from fokus.access import Role
+from fokus import policy
 from fokus.models import Project
+from fokus.roles import Role
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The start page: one section per role the user holds, saying what they find where."""
     user = request.user
-    held = access.roles(user)
+    held = policy.roles(user)
     projects = Project.objects.for_user(user).order_by("name")
     context = {
         "is_coordinator": Role.COORDINATOR in held,
@@ -20,11 +20,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "is_federation_staff": Role.FEDERATION_STAFF in held,
         "is_federation_admin": Role.FEDERATION_ADMIN in held,
         "has_no_role": not held,
-        "coordinated_projects": [p for p in projects if access.can_coordinate(user, p)],
+        "coordinated_projects": [p for p in projects if policy.can_coordinate(user, p)],
         "case_officer_agencies": sorted(
-            {m.agency.name for m in access.memberships(user) if m.role == Role.CASE_OFFICER}
+            {m.agency.name for m in policy.memberships(user) if m.role == Role.CASE_OFFICER}
         ),
-        "case_group_seats": access.case_group_seats(user),
+        "case_group_seats": policy.case_group_seats(user),
     }
     return render(request, "fokus/home.html", context)
 

@@ -1,45 +1,39 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from fokus import access
-from fokus.access import Role
-from fokus.models import IntakeMode, Membership, Project
-from referrals import project_access
+from fokus import policy
+from fokus.models import IntakeMode, Project
+from fokus.policy import ProjectAccess
+from fokus.policy.views import project_view
+from fokus.roles import Role
 
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    access.require_any_role(request.user)
+    policy.require_any_role(request.user)
     projects = Project.objects.for_user(request.user).prefetch_related("municipalities")
     return render(
         request,
         "fokus/project_list.html",
-        {"projects": projects, "can_create": access.is_federation_admin(request.user)},
+        {"projects": projects, "can_create": policy.is_federation_admin(request.user)},
     )
 
 
-@login_required
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_any_role(request.user)
-    team = Membership.objects.filter(
-        role__in=[Role.COORDINATOR, Role.CASE_GROUP_MEMBER], user__is_active=True
-    ).select_related("user", "agency")
-    project = get_object_or_404(
-        Project.objects.for_user(request.user).prefetch_related(
-            "municipalities", Prefetch("memberships", queryset=team, to_attr="team")
-        ),
-        pk=pk,
+@project_view("project.view", url_kwarg="pk")
+def project_detail(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    project = access.project
+    team = list(
+        project.memberships.filter(
+            role__in=[Role.COORDINATOR, Role.CASE_GROUP_MEMBER], user__is_active=True
+        ).select_related("user", "agency")
     )
-    coordinators = [m for m in project.team if m.role == Role.COORDINATOR]
+    coordinators = [m for m in team if m.role == Role.COORDINATOR]
     case_group = sorted(
-        (m for m in project.team if m.role == Role.CASE_GROUP_MEMBER),
+        (m for m in team if m.role == Role.CASE_GROUP_MEMBER),
         key=lambda m: (m.agency.name, m.is_substitute),
     )
-    user = request.user
-    reviewer = project_access.is_reviewer(user, project)
-    manages_cohorts = project_access.can_manage_cohorts(user, project)
+    manages_cohorts = access.can("cohorts.manage")
     return render(
         request,
         "fokus/project_detail.html",
@@ -47,23 +41,20 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "coordinators": coordinators,
             "case_group": case_group,
-            "can_edit": access.can_manage_project_settings(user, project),
+            "can_edit": access.can("project.settings"),
             # Links to the planning and ärendegrupp pages, each shown only to who may use it.
             "can_see_cohorts": True,  # everyone who sees the project sees its starts
             "can_manage_cohorts": manages_cohorts,
             "can_edit_year_quotas": manages_cohorts and project.intake_mode == IntakeMode.ROLLING,
-            "can_see_quota_board": reviewer,
-            "can_use_meetings": reviewer,
-            "can_see_consultations": project_access.can_see_consultations(user, project),
-            "can_raise_consultation": project_access.can_raise_consultation(user, project),
-            "can_see_counts": project_access.can_see_counts(user, project),
-            "can_see_participants": access.can_coordinate(user, project),
-            # Step statistics: aggregates for the federation's staff, everything for coordinators.
-            "can_see_steps": access.can_coordinate(user, project)
-            or access.is_federation_staff(user),
-            "can_set_ladder": access.can_manage_project_settings(user, project),
-            # Final and interim reports: the project's coordinators and the federation's staff.
-            "can_see_reports": access.can_coordinate(user, project)
-            or access.is_federation_staff(user),
+            "can_see_quota_board": access.can("referrals.review"),
+            "can_use_meetings": access.can("referrals.review"),
+            "can_see_consultations": access.can("consultations.view"),
+            "can_raise_consultation": access.can("consultations.raise"),
+            "can_see_counts": access.can("referrals.counts"),
+            "can_see_participants": access.can("participants.coordinate"),
+            # Step statistics and reports: everything for coordinators, aggregates for staff.
+            "can_see_steps": access.can("figures.view"),
+            "can_set_ladder": access.can("project.settings"),
+            "can_see_reports": access.can("figures.view"),
         },
     )

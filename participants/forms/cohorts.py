@@ -8,26 +8,11 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.models import AgencyYearQuota, Cohort
 from fokus.models import Agency, Project
 from participants.forms.common import DATE_ERRORS as _DATE_ERRORS
 from participants.forms.common import DATE_WIDGET as _DATE
-from participants.models import AgencyYearQuota, Cohort
 from referrals.models import PLACE_HOLDING_STATUSES
-
-
-class YearForm(forms.Form):
-    year = forms.IntegerField(
-        label=_("Year"),
-        min_value=2000,
-        max_value=2100,
-        error_messages={
-            "required": _("Enter a year."),
-            "invalid": _("Enter a year with four digits, e.g. 2026."),
-            "min_value": _("Enter a year from 2000 to 2100."),
-            "max_value": _("Enter a year from 2000 to 2100."),
-        },
-    )
-
 
 PLACES_FIELDS = ["municipality", "start_date", "places", "places_per_agency", "release_date"]
 SHAPE_FIELDS = [

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.models import Cohort
 from fokus.models import Municipality, Project
-from participants.models import Cohort
 from participants.services import project_coordinators
 
 

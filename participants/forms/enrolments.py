@@ -9,11 +9,11 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.models import Cohort
 from fokus.models import Project
 from participants.forms.common import DATE_ERRORS as _DATE_ERRORS
 from participants.forms.common import DATE_WIDGET as _DATE
 from participants.models import (
-    Cohort,
     Destination,
     EducationLevel,
     Enrolment,

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.models import Cohort
 from fokus.numbers import parse_int
 from participants import meetings
 from participants.forms.common import DATE_ERRORS as _DATE_ERRORS
@@ -17,7 +18,6 @@ from participants.forms.common import DATE_WIDGET as _DATE
 from participants.models import (
     AttendanceStatus,
     ClientMeeting,
-    Cohort,
     Enrolment,
     GroupSession,
     MeetingKind,

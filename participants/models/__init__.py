@@ -1,8 +1,7 @@
-"""The participants app's models, one module per feature: cohorts (starts and their programme
-shape), enrolments (start, extension, exit, 90-day follow-up), meetings (client meetings and
+"""The participants app's models, one module per feature (the starts themselves are in
+`cohorts`): enrolments (start, extension, exit, 90-day follow-up), meetings (client meetings and
 group sessions with attendance) and plans (the action plan)."""
 
-from participants.models.cohorts import AgencyYearQuota, Cohort, add_months
 from participants.models.enrolments import (
     EXIT_REASONS_WITHOUT_HANDOVER,
     FOLLOW_UP_DAYS,
@@ -51,8 +50,6 @@ __all__ = [
     "EXIT_REASONS_WITHOUT_HANDOVER",
     "FOLLOW_UP_DAYS",
     "WORK_DESTINATIONS",
-    "AgencyYearQuota",
-    "Cohort",
     "Destination",
     "EducationLevel",
     "Enrolment",
@@ -61,5 +58,4 @@ __all__ = [
     "FollowUp",
     "IncomeSource",
     "Occupation",
-    "add_months",
 ]

@@ -7,14 +7,14 @@ from datetime import date, timedelta
 import pghistory
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
-from fokus import access
+from cohorts.models import Cohort
+from fokus import policy
 from fokus.history import row_history
 from fokus.models import AgencyKind, Federation, Project
 from fokus.tenancy import federation_matches_project
-from participants.models.cohorts import Cohort
 
 
 class IncomeSource(models.TextChoices):
@@ -88,20 +88,17 @@ def _percent_in_range(field: str) -> Q:
 
 class EnrolmentQuerySet(models.QuerySet):
     def in_federation(self, user):
-        """The tenant only. Views fetch one enrolment through this and then check the role,
-        so a user of the right federation without the role gets 403, an outsider 404."""
-        if not user.is_authenticated or user.federation_id is None:
-            return self.none()
-        return self.filter(federation_id=user.federation_id)
+        """The tenant only; see `fokus.policy.enrolments.in_federation`."""
+        return self.filter(policy.enrolments.in_federation(user))
 
     def for_user(self, user):
         """The tenant and the role: coordinators see their projects' participants."""
-        return self.in_federation(user).filter(project_id__in=access.coordinated_project_ids(user))
+        return self.filter(policy.enrolments.visible_enrolments(user))
 
     def shared_with_officer(self, user):
         """What a case officer may follow (DOMAIN §9): participants their agency referred
         *and* whose consent, still in force, covers that agency. Not after consent withdrawal."""
-        agencies = access.case_officer_agency_ids(user)
+        agencies = policy.case_officer_agency_ids(user)
         if not agencies:
             return self.none()
         return (
@@ -110,6 +107,35 @@ class EnrolmentQuerySet(models.QuerySet):
             .filter(consent_covers_referring_agency())
             .exclude(status=Enrolment.Status.CONSENT_WITHDRAWN)
         )
+
+    def counts_per_cohort(self) -> dict[int, dict[str, int]]:
+        """Per start: how many have started (whatever their status now), are active, exited."""
+        rows = (
+            self.exclude(cohort=None)
+            .values("cohort_id")
+            .annotate(
+                enrolled=Count("id", filter=Q(enrolled_on__isnull=False)),
+                active=Count("id", filter=Q(status=Enrolment.Status.ACTIVE)),
+                exited=Count("id", filter=Q(status=Enrolment.Status.EXITED)),
+            )
+            .order_by()
+        )
+        return {row.pop("cohort_id"): row for row in rows}
+
+
+class ThroughEnrolmentQuerySet(models.QuerySet):
+    """Case data of one participation (its meetings, plan, letters, attendance), scoped through
+    it; `enrolment_path` is the lookup from the model to the participation."""
+
+    enrolment_path = "enrolment"
+
+    def in_federation(self, user):
+        """The tenant only: a view then asks `fokus.policy` for the role (403)."""
+        return self.filter(**{f"{self.enrolment_path}__in": Enrolment.objects.in_federation(user)})
+
+    def for_user(self, user):
+        """The tenant and the role: the project's coordinators."""
+        return self.filter(**{f"{self.enrolment_path}__in": Enrolment.objects.for_user(user)})
 
 
 # Which box of the consent form covers an agency of each kind. "Other" agencies have no box,
@@ -275,6 +301,18 @@ class Enrolment(models.Model):
         return self.status == self.Status.CONSENT_WITHDRAWN
 
     @property
+    def is_accepted(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_exited(self) -> bool:
+        return self.status == self.Status.EXITED
+
+    @property
     def is_running(self) -> bool:
         """Accepted (the intake talk and the letter come before the start) or active: meetings,
         letters and the plan are written until the exit. After it, or after a withdrawn
@@ -310,12 +348,6 @@ class EnrolmentExtension(models.Model):
         return f"{self.old_planned_exit_on:%Y-%m-%d} → {self.new_planned_exit_on:%Y-%m-%d}"
 
 
-class FollowUpQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Through the participation: the project's coordinators."""
-        return self.filter(enrolment__in=Enrolment.objects.for_user(user))
-
-
 @pghistory.track(*row_history())
 class FollowUp(models.Model):
     """The follow-up 90 days after exit: is the person self-sufficient, and on what."""
@@ -336,7 +368,7 @@ class FollowUp(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
 
-    objects = FollowUpQuerySet.as_manager()
+    objects = ThroughEnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("90-day follow-up")

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fokus.history import row_history
-from participants.models.enrolments import Enrolment
+from participants.models.enrolments import Enrolment, ThroughEnrolmentQuerySet
 
 
 @pghistory.track(*row_history())
@@ -29,6 +29,8 @@ class InvitationLetter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ThroughEnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invitation letter")

@@ -11,10 +11,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.models import Cohort
+from fokus import policy
 from fokus.history import row_history
 from fokus.models import Agency
-from participants.models.cohorts import Cohort
-from participants.models.enrolments import Enrolment
+from participants.models.enrolments import Enrolment, ThroughEnrolmentQuerySet
 
 
 class MeetingKind(models.TextChoices):
@@ -69,6 +70,8 @@ class ClientMeeting(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ThroughEnrolmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
@@ -102,6 +105,19 @@ class SessionTheme(models.TextChoices):
     OTHER = "other", _("Other theme")
 
 
+class GroupSessionQuerySet(models.QuerySet):
+    def in_federation(self, user):
+        """The tenant only, through the start (planning data every role in the federation
+        sees); a view then asks `fokus.policy` for the role (403)."""
+        return self.filter(cohort__in=Cohort.objects.for_user(user))
+
+    def for_user(self, user):
+        """The tenant and the role: the project's coordinators."""
+        return self.in_federation(user).filter(
+            cohort__project_id__in=policy.coordinated_project_ids(user)
+        )
+
+
 @pghistory.track(*row_history())
 class GroupSession(models.Model):
     """One session of a cohort's group programme, with everyone's attendance."""
@@ -122,6 +138,8 @@ class GroupSession(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = GroupSessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("group session")
@@ -153,6 +171,8 @@ class Attendance(models.Model):
     session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="attendances")
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendances")
     status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
+
+    objects = ThroughEnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attendance")

@@ -10,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from fokus.history import row_history
 from fokus.models import Agency
-from participants.models.enrolments import Enrolment
+from participants.models.enrolments import Enrolment, ThroughEnrolmentQuerySet
+
+
+class ThroughPlanQuerySet(ThroughEnrolmentQuerySet):
+    enrolment_path = "plan__enrolment"
 
 
 class ResponsibleParty(models.TextChoices):
@@ -35,6 +39,8 @@ class ActionPlan(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = ThroughEnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("action plan")
@@ -76,6 +82,8 @@ class Goal(models.Model):
     )
     follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
 
+    objects = ThroughPlanQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
@@ -111,6 +119,8 @@ class ActionPlanVersion(models.Model):
     goals = models.JSONField(default=list)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    objects = ThroughPlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("action plan version")

@@ -5,47 +5,34 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fokus import access
+from cohorts.forms import YearForm
+from cohorts.models import Cohort
+from fokus import policy
 from fokus.models import IntakeMode, Project
+from fokus.policy import ProjectAccess
+from fokus.policy.views import project_view
 from fokus.services import federation_object_save
 from participants import services
-from participants.forms.cohorts import CohortForm, YearForm, YearQuotaFormSet, year_quota_initial
-from participants.models import Cohort, Enrolment
-from participants.views.lookup import project_for as _project
-from referrals import project_access, quota
+from participants.forms.cohorts import CohortForm, YearQuotaFormSet, year_quota_initial
+from participants.models import Enrolment
+from referrals import quota
 
 
-def _participation_counts(project: Project) -> dict[int, dict[str, int]]:
-    """Per start: how many have started (whatever their status now), are active, have exited.
-    One aggregate query for all the project's starts."""
-    Status = Enrolment.Status
-    rows = (
-        Enrolment.objects.filter(project=project)
-        .exclude(cohort=None)
-        .values("cohort_id")
-        .annotate(
-            enrolled=Count("id", filter=Q(enrolled_on__isnull=False)),
-            active=Count("id", filter=Q(status=Status.ACTIVE)),
-            exited=Count("id", filter=Q(status=Status.EXITED)),
-        )
-        .order_by()
-    )
-    return {row.pop("cohort_id"): row for row in rows}
-
-
-@login_required
-def cohort_list(request: HttpRequest, project_pk: int) -> HttpResponse:
-    project = _project(request, project_pk)
+@project_view("project.view")
+def cohort_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    project = access.project
     # The board counts every start's places in one aggregate query, the participations in
     # another.
     board = quota.cohort_board(project, today=timezone.localdate())
-    counts = _participation_counts(project)
+    # Counts only, so every role that sees the project's starts sees them.
+    counts = (
+        Enrolment.objects.in_federation(request.user).filter(project=project).counts_per_cohort()
+    )
     none = {"enrolled": 0, "active": 0, "exited": 0}
     return render(
         request,
@@ -53,10 +40,9 @@ def cohort_list(request: HttpRequest, project_pk: int) -> HttpResponse:
         {
             "project": project,
             "board": [(row, counts.get(row.cohort.pk, none)) for row in board],
-            "can_manage": project_access.can_manage_cohorts(request.user, project),
-            "can_coordinate": access.can_coordinate(request.user, project),
-            "can_see_steps": access.can_coordinate(request.user, project)
-            or access.is_federation_staff(request.user),
+            "can_manage": access.can("cohorts.manage"),
+            "can_coordinate": access.can("participants.coordinate"),
+            "can_see_steps": access.can("figures.view"),
             "rolling": project.intake_mode == IntakeMode.ROLLING,
         },
     )
@@ -66,7 +52,7 @@ def _cohort_form(request: HttpRequest, *, project: Project, cohort: Cohort | Non
     if request.method == "POST":
         form = CohortForm(request.POST, instance=cohort, project=project)
         if form.is_valid():
-            saved = federation_object_save(actor=request.user, form=form, request=request)
+            saved = federation_object_save(actor=request.user, form=form)
             messages.success(request, _("The start %(cohort)s was saved.") % {"cohort": saved})
             return redirect("participants:cohort-list", project.pk)
     else:
@@ -80,28 +66,24 @@ def _cohort_form(request: HttpRequest, *, project: Project, cohort: Cohort | Non
     )
 
 
-@login_required
-def cohort_create(request: HttpRequest, project_pk: int) -> HttpResponse:
-    project = _project(request, project_pk)
-    project_access.require(project_access.can_manage_cohorts(request.user, project))
-    return _cohort_form(request, project=project, cohort=None)
+@project_view("cohorts.manage")
+def cohort_create(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    return _cohort_form(request, project=access.project, cohort=None)
 
 
 @login_required
 def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_any_role(request.user)
+    policy.require_any_role(request.user)
     cohort = get_object_or_404(
         Cohort.objects.for_user(request.user).select_related("project"), pk=pk
     )
-    access.require_project(request.user, cohort.project)
-    project_access.require(project_access.can_manage_cohorts(request.user, cohort.project))
+    policy.project_access_for(request.user, cohort.project, "cohorts.manage")
     return _cohort_form(request, project=cohort.project, cohort=cohort)
 
 
-@login_required
-def year_quota_edit(request: HttpRequest, project_pk: int) -> HttpResponse:
-    project = _project(request, project_pk)
-    project_access.require(project_access.can_manage_cohorts(request.user, project))
+@project_view("cohorts.manage")
+def year_quota_edit(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    project = access.project
     context: dict = {"project": project, "rolling": project.intake_mode == IntakeMode.ROLLING}
     if not context["rolling"]:
         # Starts carry their own places; yearly places would never be counted.
@@ -126,7 +108,6 @@ def year_quota_edit(request: HttpRequest, project_pk: int) -> HttpResponse:
                 project=project,
                 year=year,
                 places_by_agency=formset.places_by_agency(),
-                request=request,
             )
             messages.success(request, _("The places for %(year)d were saved.") % {"year": year})
             return redirect(f"{request.path}?year={year}")

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from fokus import access
+from fokus.policy import ProjectAccess
+from fokus.policy.views import project_view
 from participants.due import due_list as compute_due_list
 from participants.forms.due import DueFilterForm
 from participants.models import Enrolment
-from participants.views.lookup import project_for
-from referrals import project_access
 
 
-@login_required
 @require_safe
-def due_list(request: HttpRequest, project_pk: int) -> HttpResponse:
-    project = project_for(request, project_pk)
-    project_access.require(access.can_coordinate(request.user, project))
+@project_view("participants.coordinate")
+def due_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    project = access.project
     today = timezone.localdate()
     form = DueFilterForm(request.GET or None, project=project)
     enrolments = Enrolment.objects.for_user(request.user).filter(project=project)

@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from fokus import access
+from fokus import policy
 from fokus.audit import log_access
 from fokus.models import AccessAction
-from participants import attendance, permissions, plans, services
+from fokus.policy import ProjectAccess
+from fokus.policy.views import project_view
+from participants import attendance, plans, services
 from participants.due import due_list
 from participants.forms.enrolments import (
     EnrolmentExitForm,
@@ -25,21 +27,16 @@ from participants.forms.enrolments import (
     ParticipantFilterForm,
 )
 from participants.models import Enrolment
+from participants.panels import panel_context
 from participants.timeline import timeline
 from participants.views.lookup import enrolment_for as _enrolment
 from participants.views.lookup import enrolment_for_reader
-from participants.views.lookup import project_for as _project
-from referrals import project_access
-from reports.participant_reports import shared_reports_for
-from stepladder import progress
-from stepladder import services as rating_services
 
 
-@login_required
 @require_safe
-def participant_list(request: HttpRequest, project_pk: int) -> HttpResponse:
-    project = _project(request, project_pk)
-    project_access.require(access.can_coordinate(request.user, project))
+@project_view("participants.coordinate")
+def participant_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    project = access.project
     form = ParticipantFilterForm(request.GET or None, project=project)
     enrolments = (
         Enrolment.objects.for_user(request.user)
@@ -73,7 +70,7 @@ def participant_detail(request: HttpRequest, public_id) -> HttpResponse:
     enrolment, coordinates = enrolment_for_reader(request, public_id)
     user = request.user
     today = timezone.localdate()
-    log_access(actor=user, action=AccessAction.VIEW, obj=enrolment, request=request)
+    log_access(actor=user, action=AccessAction.VIEW, obj=enrolment)
     follow_up = getattr(enrolment, "follow_up", None)
     context = {
         "enrolment": enrolment,
@@ -81,24 +78,21 @@ def participant_detail(request: HttpRequest, public_id) -> HttpResponse:
         "follow_up": follow_up,
         "attendance": attendance.attendance_summary(enrolment),
         "goals": plans.current_goals(enrolment),
-        "current_rating": progress.current_rating(enrolment),
-        "chart": progress.trajectory_for(enrolment),
+        **panel_context(user=user, enrolment=enrolment, today=today, coordinates=coordinates),
     }
     if not coordinates:
-        context["shared_reports"] = shared_reports_for(user, enrolment)
         return render(request, "participants/participant_officer.html", context)
     context.update(
         extensions=enrolment.extensions.select_related("by"),
         follow_up_overdue=bool(follow_up and follow_up.is_overdue(today)),
-        due=due_list(Enrolment.objects.filter(pk=enrolment.pk), today),
+        due=due_list(Enrolment.objects.for_user(user).filter(pk=enrolment.pk), today),
         timeline=timeline(enrolment, editable=True),
-        can_see_details=permissions.can_see_details(user, enrolment),
-        can_start=permissions.can_start(user, enrolment),
-        can_extend=permissions.can_extend(user, enrolment),
-        can_exit=permissions.can_exit(user, enrolment),
-        can_record_follow_up=permissions.can_record_follow_up(user, enrolment),
-        can_record_meeting=permissions.can_record_meeting(user, enrolment),
-        can_rate=bool(rating_services.kinds_open(enrolment, today)),
+        can_see_details=policy.enrolments.can_see_details(user, enrolment),
+        can_start=policy.enrolments.can_start(user, enrolment),
+        can_extend=policy.enrolments.can_extend(user, enrolment),
+        can_exit=policy.enrolments.can_exit(user, enrolment),
+        can_record_follow_up=policy.enrolments.can_record_follow_up(user, enrolment),
+        can_record_meeting=policy.enrolments.can_record_meeting(user, enrolment),
     )
     return render(request, "participants/participant_detail.html", context)
 
@@ -107,14 +101,14 @@ def participant_detail(request: HttpRequest, public_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enrolment_start(request: HttpRequest, public_id) -> HttpResponse:
     enrolment = _enrolment(request, public_id)
-    if not permissions.can_start(request.user, enrolment):
+    if not policy.enrolments.can_start(request.user, enrolment):
         raise PermissionDenied(_("Only an accepted participation that has not started can start."))
     if request.method == "POST":
         form = EnrolmentStartForm(request.POST, enrolment=enrolment)
         if form.is_valid():
             try:
                 services.enrolment_start(
-                    actor=request.user, enrolment=enrolment, request=request, **form.cleaned_data
+                    actor=request.user, enrolment=enrolment, **form.cleaned_data
                 )
             except services.EnrolmentError as error:
                 form.add_error(None, error)
@@ -145,7 +139,7 @@ def enrolment_start(request: HttpRequest, public_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enrolment_extend(request: HttpRequest, public_id) -> HttpResponse:
     enrolment = _enrolment(request, public_id)
-    if not permissions.can_extend(request.user, enrolment):
+    if not policy.enrolments.can_extend(request.user, enrolment):
         raise PermissionDenied(_("Only an active participation can be extended."))
     current = enrolment.planned_exit_on
     if request.method == "POST":
@@ -153,7 +147,7 @@ def enrolment_extend(request: HttpRequest, public_id) -> HttpResponse:
         if form.is_valid():
             try:
                 services.enrolment_extend(
-                    actor=request.user, enrolment=enrolment, request=request, **form.cleaned_data
+                    actor=request.user, enrolment=enrolment, **form.cleaned_data
                 )
             except services.EnrolmentError as error:
                 form.add_error(None, error)
@@ -178,14 +172,14 @@ def enrolment_extend(request: HttpRequest, public_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enrolment_exit(request: HttpRequest, public_id) -> HttpResponse:
     enrolment = _enrolment(request, public_id)
-    if not permissions.can_exit(request.user, enrolment):
+    if not policy.enrolments.can_exit(request.user, enrolment):
         raise PermissionDenied(_("Only an active participation can be ended."))
     if request.method == "POST":
         form = EnrolmentExitForm(request.POST)
         if form.is_valid():
             try:
                 services.enrolment_exit(
-                    actor=request.user, enrolment=enrolment, request=request, **form.cleaned_data
+                    actor=request.user, enrolment=enrolment, **form.cleaned_data
                 )
             except services.EnrolmentError as error:
                 # The service names the fields it refuses: each error shows at its field.
@@ -209,7 +203,7 @@ def enrolment_exit(request: HttpRequest, public_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def follow_up_record(request: HttpRequest, public_id) -> HttpResponse:
     enrolment = _enrolment(request, public_id)
-    if not permissions.can_record_follow_up(request.user, enrolment):
+    if not policy.enrolments.can_record_follow_up(request.user, enrolment):
         raise PermissionDenied(_("Only an ended participation has a follow-up to record."))
     follow_up = enrolment.follow_up
     if request.method == "POST":
@@ -217,7 +211,7 @@ def follow_up_record(request: HttpRequest, public_id) -> HttpResponse:
         if form.is_valid():
             try:
                 services.follow_up_record(
-                    actor=request.user, follow_up=follow_up, request=request, **form.cleaned_data
+                    actor=request.user, follow_up=follow_up, **form.cleaned_data
                 )
             except services.EnrolmentError as error:
                 form.add_error(None, error)

@@ -13,11 +13,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fokus import access
+from fokus import policy
 from fokus.audit import log_access
 from fokus.models import AccessAction
 from participants import letters as letter_services
-from participants import permissions
 from participants.forms.letters import InvitationLetterForm
 from participants.models import Enrolment, InvitationLetter
 from participants.services import project_coordinators
@@ -63,7 +62,6 @@ def letter_create(request: HttpRequest, public_id) -> HttpResponse:
                 letter = letter_services.letter_create(
                     actor=request.user,
                     enrolment=enrolment,
-                    request=request,
                     **form.letter_values(),
                 )
             except letter_services.LetterError as error:
@@ -101,16 +99,14 @@ def letter_create(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_GET
 def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_any_role(request.user)
+    policy.require_any_role(request.user)
     letter = get_object_or_404(
-        InvitationLetter.objects.filter(
-            enrolment__in=Enrolment.objects.in_federation(request.user)
-        ).select_related("enrolment"),
+        InvitationLetter.objects.in_federation(request.user).select_related("enrolment"),
         pk=pk,
     )
     enrolment = letter.enrolment
-    access.require_project(request.user, enrolment.project)
-    if not permissions.can_coordinate(request.user, enrolment):
+    policy.require_project(request.user, enrolment.project)
+    if not policy.enrolments.can_coordinate(request.user, enrolment):
         raise PermissionDenied(_("Only the project's coordinators work with its participants."))
     pdf = letter_services.render_letter_pdf(letter)
     # Every print is traced: the letter carries a name and an address.
@@ -118,7 +114,6 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user,
         action=AccessAction.PRINT,
         obj=enrolment,
-        request=request,
         detail="kallelse",
     )
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -15,16 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from fokus import access
+from cohorts.models import Cohort
+from fokus import policy
 from participants import meetings as services
-from participants import permissions
 from participants.attendance import AttendanceSummary, attendance_summaries
 from participants.forms.meetings import MeetingForm, SessionForm
 from participants.models import (
     Attendance,
     AttendanceStatus,
     ClientMeeting,
-    Cohort,
     Enrolment,
     GroupSession,
     MeetingKind,
@@ -45,7 +44,6 @@ def _meeting_form(
                     actor=request.user,
                     enrolment=enrolment,
                     meeting=meeting,
-                    request=request,
                     **form.cleaned_data,
                 )
             except services.MeetingError as error:
@@ -95,16 +93,16 @@ def meeting_create(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_any_role(request.user)
+    policy.require_any_role(request.user)
     meeting = get_object_or_404(
-        ClientMeeting.objects.filter(
-            enrolment__in=Enrolment.objects.in_federation(request.user)
-        ).select_related("enrolment__referral", "enrolment__project"),
+        ClientMeeting.objects.in_federation(request.user).select_related(
+            "enrolment__referral", "enrolment__project"
+        ),
         pk=pk,
     )
     enrolment = meeting.enrolment
-    access.require_project(request.user, enrolment.project)
-    if not permissions.can_coordinate(request.user, enrolment):
+    policy.require_project(request.user, enrolment.project)
+    if not policy.enrolments.can_coordinate(request.user, enrolment):
         raise PermissionDenied(_("Only the project's coordinators work with its participants."))
     return _meeting_form(request, enrolment=enrolment, meeting=meeting)
 
@@ -113,13 +111,13 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _require_coordinator(request: HttpRequest, cohort: Cohort) -> None:
-    access.require_project(request.user, cohort.project)
-    if not access.can_coordinate(request.user, cohort.project):
+    policy.require_project(request.user, cohort.project)
+    if not policy.can_coordinate(request.user, cohort.project):
         raise PermissionDenied(_("Only the project's coordinators record group sessions."))
 
 
 def _cohort(request: HttpRequest, pk: int) -> Cohort:
-    access.require_any_role(request.user)
+    policy.require_any_role(request.user)
     cohort = get_object_or_404(
         Cohort.objects.for_user(request.user).select_related("project", "municipality"), pk=pk
     )
@@ -128,11 +126,11 @@ def _cohort(request: HttpRequest, pk: int) -> Cohort:
 
 
 def _session(request: HttpRequest, pk: int) -> GroupSession:
-    access.require_any_role(request.user)
+    policy.require_any_role(request.user)
     session = get_object_or_404(
-        GroupSession.objects.filter(
-            cohort__in=Cohort.objects.for_user(request.user)
-        ).select_related("cohort__project", "cohort__municipality"),
+        GroupSession.objects.in_federation(request.user).select_related(
+            "cohort__project", "cohort__municipality"
+        ),
         pk=pk,
     )
     _require_coordinator(request, session.cohort)
@@ -178,9 +176,9 @@ def session_list(request: HttpRequest, pk: int) -> HttpResponse:
     enrolments = sorted(enrolments, key=lambda e: (e.referral.display_name.casefold(), e.pk))
     statuses = {
         (session_id, enrolment_id): (status, AttendanceStatus(status).label)
-        for session_id, enrolment_id, status in Attendance.objects.filter(
-            session__cohort=cohort
-        ).values_list("session_id", "enrolment_id", "status")
+        for session_id, enrolment_id, status in Attendance.objects.for_user(request.user)
+        .filter(session__cohort=cohort)
+        .values_list("session_id", "enrolment_id", "status")
     }
     summaries = attendance_summaries(e.pk for e in enrolments)
     rows = [
@@ -218,7 +216,6 @@ def _session_form(
                     cohort=cohort,
                     session=session,
                     attendance=form.attendance(),
-                    request=request,
                     **form.session_data(),
                 )
             except services.MeetingError as error:

@@ -10,14 +10,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from fokus import access
+from fokus import policy
 from participants.models import Enrolment
 
 
 @login_required
 @require_safe
 def officer_participant_list(request: HttpRequest) -> HttpResponse:
-    if not access.case_officer_agency_ids(request.user):
+    if not policy.case_officer_agency_ids(request.user):
         raise PermissionDenied(_("This page is for the agencies' case officers."))
     enrolments = (
         Enrolment.objects.shared_with_officer(request.user)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from fokus import access
+from fokus import policy
 from fokus.audit import log_access
 from fokus.models import AccessAction
 from fokus.numbers import int_or_404
@@ -36,10 +36,14 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
         actor=request.user,
         action=AccessAction.VIEW,
         obj=enrolment,
-        request=request,
         detail="action plan",
     )
-    plan = ActionPlan.objects.filter(enrolment=enrolment).select_related("updated_by").first()
+    plan = (
+        ActionPlan.objects.for_user(request.user)
+        .filter(enrolment=enrolment)
+        .select_related("updated_by")
+        .first()
+    )
     versions = plan.versions.select_related("by") if plan else []
     return render(
         request,
@@ -61,7 +65,8 @@ def _parent_goal(request: HttpRequest, enrolment: Enrolment) -> Goal | None:
     if raw is None:
         return None
     return get_object_or_404(
-        Goal.objects.filter(plan__enrolment=enrolment, parent__isnull=True), pk=int_or_404(raw)
+        Goal.objects.for_user(request.user).filter(plan__enrolment=enrolment, parent__isnull=True),
+        pk=int_or_404(raw),
     )
 
 
@@ -72,9 +77,7 @@ def _save(request, form, *, enrolment: Enrolment, goal: Goal | None, parent: Goa
     if parent is not None:
         fields["parent"] = parent
     try:
-        return plans.goal_save(
-            actor=request.user, enrolment=enrolment, goal=goal, request=request, **fields
-        )
+        return plans.goal_save(actor=request.user, enrolment=enrolment, goal=goal, **fields)
     except plans.PlanError as error:
         form.add_error(None, error)
         return None
@@ -111,11 +114,11 @@ def goal_create(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_any_role(request.user)
+    policy.require_any_role(request.user)
     goal = get_object_or_404(
-        Goal.objects.filter(
-            plan__enrolment__in=Enrolment.objects.in_federation(request.user)
-        ).select_related("plan__enrolment", "parent", "responsible_agency"),
+        Goal.objects.in_federation(request.user).select_related(
+            "plan__enrolment", "parent", "responsible_agency"
+        ),
         pk=pk,
     )
     # The same 404/403 as every page of the participation, and the enrolment it shows.
@@ -147,7 +150,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_version(request: HttpRequest, public_id, number: int) -> HttpResponse:
     enrolment = _enrolment(request, public_id)
     version = get_object_or_404(
-        ActionPlanVersion.objects.select_related("by", "plan"),
+        ActionPlanVersion.objects.for_user(request.user).select_related("by", "plan"),
         plan__enrolment=enrolment,
         number=number,
     )
@@ -155,7 +158,6 @@ def plan_version(request: HttpRequest, public_id, number: int) -> HttpResponse:
         actor=request.user,
         action=AccessAction.VIEW,
         obj=enrolment,
-        request=request,
         detail=f"action plan v{number}",
     )
     return render(

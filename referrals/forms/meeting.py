@@ -13,9 +13,9 @@ from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fokus.access import Role
+from cohorts.models import Cohort
 from fokus.models import Project, User
-from participants.models import Cohort
+from fokus.roles import Role
 from referrals.models import CaseGroupMeeting, Consultation, DeclineReason
 from referrals.services import Decision
 

@@ -13,9 +13,9 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from localflavor.se.forms import SEPersonalIdentityNumberField, SEPostalCodeField
 
-from fokus import access
+from cohorts.models import Cohort
+from fokus import policy
 from fokus.models import Agency, IntakeMode, Project
-from participants.models import Cohort
 from referrals.models import CONTACT_SLOTS, INCOME_SOURCES, Referral, ReferralStatus, YesNo
 
 TARGET_GROUP_QUESTIONS = [
@@ -264,7 +264,7 @@ class ReferralCreateForm(forms.Form):
         self.fields["project"].queryset = Project.objects.for_user(user).order_by("name")
         self.agencies = list(
             Agency.objects.filter(
-                federation_id=user.federation_id, pk__in=access.case_officer_agency_ids(user)
+                federation_id=user.federation_id, pk__in=policy.case_officer_agency_ids(user)
             )
         )
         self.fields["agency"].queryset = Agency.objects.filter(pk__in=[a.pk for a in self.agencies])

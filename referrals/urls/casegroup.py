@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from referrals.views import consultation, meeting, quota
+from referrals.views import consultation, decisions, meeting, minutes, quota
 
 urlpatterns = [
     path("projects/<int:project_pk>/places/", quota.quota_board, name="quota-board"),
@@ -15,9 +15,9 @@ urlpatterns = [
     path("projects/<int:project_pk>/meetings/new/", meeting.meeting_create, name="meeting-create"),
     path("meetings/<int:pk>/", meeting.meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>/edit/", meeting.meeting_edit, name="meeting-edit"),
-    path("meetings/<int:pk>/minutes/", meeting.meeting_minutes, name="meeting-minutes"),
-    path("referrals/<uuid:public_id>/decide/", meeting.referral_decide, name="referral-decide"),
-    path("referrals/<uuid:public_id>/move/", meeting.referral_move, name="referral-move"),
+    path("meetings/<int:pk>/minutes/", minutes.meeting_minutes, name="meeting-minutes"),
+    path("referrals/<uuid:public_id>/decide/", decisions.referral_decide, name="referral-decide"),
+    path("referrals/<uuid:public_id>/move/", decisions.referral_move, name="referral-move"),
     path(
         "projects/<int:project_pk>/consultations/",
         consultation.consultation_list,

@@ -7,22 +7,22 @@ The signed document lives under MEDIA_ROOT, which no URL serves: the only way to
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from fokus import policy
 from fokus.audit import log_access
 from fokus.models import AccessAction
-from referrals import permissions, services
+from referrals import drafts, services
 from referrals.forms.consent import (
     DOCUMENT_CONTENT_TYPES,
     ConsentForm,
     ConsentWithdrawForm,
     document_extension,
 )
-from referrals.models import Consent, Referral
+from referrals.models import Referral
 from referrals.services import ReferralError
 
 
@@ -37,24 +37,18 @@ def _get_referral(request: HttpRequest, public_id) -> Referral:
 def consent_record(request: HttpRequest, public_id) -> HttpResponse:
     user = request.user
     referral = _get_referral(request, public_id)
-    if not permissions.can_edit(user, referral):
+    if not policy.referrals.can_edit(user, referral):
         raise PermissionDenied(
             _("The consent is recorded by the referring case officer, before submitting.")
         )
-    previous = Consent.objects.filter(referral=referral).first()
+    previous = drafts.consent_of(referral)
     if request.method == "POST":
         form = ConsentForm(request.POST, request.FILES)
         if form.is_valid():
-            old_document = previous.document if previous is not None else None
             try:
-                with transaction.atomic():
-                    services.consent_record(
-                        actor=user, referral=referral, consent=form.save(commit=False)
-                    )
-                    if old_document:
-                        # A new consent replaces the old one, signed paper included.
-                        storage, name = old_document.storage, old_document.name
-                        transaction.on_commit(lambda: storage.delete(name))
+                drafts.consent_replace(
+                    actor=user, referral=referral, consent=form.save(commit=False)
+                )
             except ReferralError as error:
                 form.add_error(None, error)
             else:
@@ -75,9 +69,9 @@ def consent_record(request: HttpRequest, public_id) -> HttpResponse:
 def consent_document(request: HttpRequest, public_id) -> FileResponse:
     user = request.user
     referral = _get_referral(request, public_id)
-    if not permissions.can_see_details(user, referral):
+    if not policy.referrals.can_see_details(user, referral):
         raise PermissionDenied(_("The consent has been withdrawn; its document is not shared."))
-    consent = Consent.objects.filter(referral=referral).first()
+    consent = drafts.consent_of(referral)
     if consent is None or not consent.document:
         raise Http404(_("No signed consent has been uploaded."))
     extension = document_extension(consent.document.name)
@@ -89,7 +83,6 @@ def consent_document(request: HttpRequest, public_id) -> FileResponse:
         actor=user,
         action=AccessAction.VIEW,
         obj=referral,
-        request=request,
         detail="consent document",
     )
     response = FileResponse(
@@ -107,7 +100,7 @@ def consent_document(request: HttpRequest, public_id) -> FileResponse:
 def consent_withdraw(request: HttpRequest, public_id) -> HttpResponse:
     user = request.user
     referral = _get_referral(request, public_id)
-    if not permissions.can_withdraw_consent(user, referral):
+    if not policy.referrals.can_withdraw_consent(user, referral):
         raise PermissionDenied(
             _(
                 "The withdrawal of a consent in force is recorded by the referring case "
@@ -125,7 +118,6 @@ def consent_withdraw(request: HttpRequest, public_id) -> HttpResponse:
                     withdrawn_on=form.cleaned_data["withdrawn_on"],
                     channel=form.cleaned_data["channel"],
                     note=form.cleaned_data["note"],
-                    request=request,
                 )
             except ReferralError as error:
                 form.add_error(None, error)

@@ -5,25 +5,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fokus import access
+from fokus import policy
 from fokus.models import Agency, Project
+from fokus.policy import ProjectAccess
+from fokus.policy import views as policy_views
+from fokus.policy.views import project_view
 from referrals import meetings as meeting_services
-from referrals import project_access
 from referrals.forms.meeting import AdviceForm, ConsultationForm
 from referrals.models import Consultation
 from referrals.views.meeting import meeting_queryset, render_meeting
-
-
-def _visible_project(request: HttpRequest, project_pk: int) -> Project:
-    access.require_any_role(request.user)
-    return get_object_or_404(Project.objects.for_user(request.user), pk=project_pk)
 
 
 def render_consultation_list(
@@ -35,7 +31,8 @@ def render_consultation_list(
     failed: tuple[int, AdviceForm] | None = None,
 ) -> HttpResponse:
     user = request.user
-    can_advise = project_access.is_reviewer(user, project)
+    access = policy.ProjectAccess(user, project)
+    can_advise = access.can("referrals.review")
     meetings = list(meeting_queryset(project)) if can_advise else []
     rows = []
     for consultation in (
@@ -63,25 +60,22 @@ def render_consultation_list(
             "project": project,
             "rows": rows,
             "error": error,
-            "can_raise": project_access.can_raise_consultation(user, project),
+            "can_raise": access.can("consultations.raise"),
             "can_see_meetings": can_advise,
         },
         status=status,
     )
 
 
-@login_required
-def consultation_list(request: HttpRequest, project_pk: int) -> HttpResponse:
-    project = _visible_project(request, project_pk)
-    project_access.require(project_access.can_see_consultations(request.user, project))
-    return render_consultation_list(request, project)
+@project_view("consultations.view")
+def consultation_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    return render_consultation_list(request, access.project)
 
 
-@login_required
-def consultation_create(request: HttpRequest, project_pk: int) -> HttpResponse:
-    project = _visible_project(request, project_pk)
-    agency_ids = project_access.consultation_agency_ids(request.user, project)
-    project_access.require(bool(agency_ids))
+@project_view("consultations.raise")
+def consultation_create(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    project = access.project
+    agency_ids = access.consultation_agency_ids
     agencies = list(
         Agency.objects.filter(federation_id=project.federation_id, pk__in=agency_ids).order_by(
             "name"
@@ -99,10 +93,9 @@ def consultation_create(request: HttpRequest, project_pk: int) -> HttpResponse:
                 project=project,
                 agency=form.chosen_agency(),
                 form=form,
-                request=request,
             )
             messages.success(request, _("The case was raised for advice."))
-            if consultation.meeting_id and project_access.is_reviewer(request.user, project):
+            if consultation.meeting_id and access.can("referrals.review"):
                 return redirect("referrals:meeting-detail", consultation.meeting_id)
             return redirect("referrals:consultation-list", project.pk)
     else:
@@ -118,17 +111,16 @@ def consultation_create(request: HttpRequest, project_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def consultation_advice(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_any_role(request.user)
-    consultation = (
-        Consultation.objects.for_user(request.user).select_related("project").filter(pk=pk).first()
+    policy.require_any_role(request.user)
+    consultation = policy_views.object_or_refusal(
+        Consultation.objects.for_user(request.user).select_related("project"),
+        user=request.user,
+        refusal=_("Only the project's ärendegrupp records advice."),
+        pk=pk,
     )
-    if consultation is None:
-        visible = Project.objects.for_user(request.user)
-        if Consultation.objects.filter(pk=pk, project__in=visible).exists():
-            raise PermissionDenied(_("Only the project's ärendegrupp records advice."))
-        raise Http404
-    project = consultation.project
-    project_access.require(project_access.is_reviewer(request.user, project))
+    project = policy.project_access_for(
+        request.user, consultation.project, "referrals.review"
+    ).project
     form = AdviceForm(
         request.POST, meetings=list(meeting_queryset(project)), auto_id=f"a{consultation.pk}_%s"
     )
@@ -154,7 +146,6 @@ def consultation_advice(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user,
         consultation=consultation,
         advice=form.cleaned_data["advice"],
-        request=request,
     )
     messages.success(request, _("The group's advice was saved."))
     page = form.next_meeting()

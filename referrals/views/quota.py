@@ -5,29 +5,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.contrib.auth.decorators import login_required
-from django.db.models import Count
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
-from fokus import access
-from fokus.models import IntakeMode, Project
-from participants.forms.cohorts import YearForm
-from referrals import project_access, quota
-from referrals.models import Referral, ReferralStatus
+from cohorts.forms import YearForm
+from fokus.models import IntakeMode
+from fokus.policy import ProjectAccess
+from fokus.policy.views import project_view
+from referrals import quota
+from referrals.models import ReferralStatus
 
 
-def _project(request: HttpRequest, project_pk: int) -> Project:
-    access.require_any_role(request.user)
-    return get_object_or_404(Project.objects.for_user(request.user), pk=project_pk)
-
-
-@login_required
-def quota_board(request: HttpRequest, project_pk: int) -> HttpResponse:
-    project = _project(request, project_pk)
-    project_access.require(project_access.is_reviewer(request.user, project))
+@project_view("referrals.review")
+def quota_board(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    project = access.project
     today = timezone.localdate()
     context = {"project": project, "today": today, "rolling": False}
     status = 200
@@ -53,25 +45,14 @@ def quota_board(request: HttpRequest, project_pk: int) -> HttpResponse:
         )
     else:
         context["board"] = quota.cohort_board(project, today=today)
-    context["can_manage_cohorts"] = project_access.can_manage_cohorts(request.user, project)
+    context["can_manage_cohorts"] = access.can("cohorts.manage")
     return render(request, "referrals/quota_board.html", context, status=status)
 
 
-@login_required
-def referral_counts(request: HttpRequest, project_pk: int) -> HttpResponse:
-    project = _project(request, project_pk)
-    project_access.require(project_access.can_see_counts(request.user, project))
-    # Referral.objects.for_user gives federation staff no referral at all, by design: they
-    # get figures only. This one aggregate, scoped to the project and its federation, is the
-    # only read here, and it returns no field of any referral.
-    rows = (
-        Referral.objects.filter(federation_id=project.federation_id, project=project)
-        .exclude(status=ReferralStatus.DRAFT)
-        .annotate(municipality=Coalesce("cohort__municipality__name", "home_municipality__name"))
-        .values("referring_agency__name", "municipality", "status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+@project_view("referrals.counts")
+def referral_counts(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    project = access.project
+    rows = quota.referral_counts(project)
     statuses = [(value, label) for value, label in ReferralStatus.choices if value != "draft"]
     by_status: dict[str, int] = defaultdict(int)
     cells: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))

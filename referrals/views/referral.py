@@ -8,8 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,11 +15,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from fokus import access
-from fokus.access import Role
+from fokus import policy
 from fokus.audit import log_access
 from fokus.models import AccessAction, IntakeMode, User
-from referrals import eligibility, permissions, services
+from fokus.roles import Role
+from referrals import drafts, eligibility, services
 from referrals.forms.referral import (
     CONTACT_SLOTS,
     INCOME_SOURCES,
@@ -34,7 +32,7 @@ from referrals.forms.referral import (
     ReferralForm,
     ReferralWithdrawForm,
 )
-from referrals.models import Consent, Referral, ReferralStatus
+from referrals.models import Referral
 from referrals.services import ReferralError
 
 # The roles that work with referrals at all; everyone else gets a 403 on the list.
@@ -57,45 +55,22 @@ def _get_referral(request: HttpRequest, public_id) -> Referral:
 
 
 def _require_case_officer(user: User) -> None:
-    if not access.case_officer_agency_ids(user):
+    if not policy.case_officer_agency_ids(user):
         raise PermissionDenied(_("Only an agency's case officers can refer people."))
 
 
 def _require_can_edit(user: User, referral: Referral) -> None:
-    if not permissions.can_edit(user, referral):
+    if not policy.referrals.can_edit(user, referral):
         raise PermissionDenied(
             _("Only a draft can be changed, and only by the referring agency's case officers.")
         )
-
-
-def _with_wait_list_position(referrals):
-    """Place on the project's wait list, counted among *all* its wait-listed referrals (not
-    only those this user sees), in one subquery so the list costs the same for any length."""
-    ahead = (
-        Referral.objects.filter(project=OuterRef("project"), status=ReferralStatus.WAIT_LISTED)
-        .filter(
-            Q(wait_listed_at__lt=OuterRef("wait_listed_at"))
-            | Q(wait_listed_at=OuterRef("wait_listed_at"), pk__lte=OuterRef("pk"))
-        )
-        .order_by()
-        .values("project")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return referrals.annotate(
-        wait_list_position=Case(
-            When(status=ReferralStatus.WAIT_LISTED, then=Subquery(ahead)),
-            default=None,
-            output_field=IntegerField(),
-        )
-    )
 
 
 @login_required
 @require_safe
 def referral_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not access.roles(user) & REFERRAL_ROLES:
+    if not policy.roles(user) & REFERRAL_ROLES:
         raise PermissionDenied(
             _("Only case officers, coordinators and ärendegrupp members see referrals.")
         )
@@ -111,10 +86,10 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             referrals = referrals.filter(project=filters.cleaned_data["project"])
     else:
         status = 400
-    page = Paginator(_with_wait_list_position(referrals), PAGE_SIZE).get_page(
+    page = Paginator(referrals.with_wait_list_position(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = [(referral, permissions.can_see_details(user, referral)) for referral in page]
+    rows = [(referral, policy.referrals.can_see_details(user, referral)) for referral in page]
     return render(
         request,
         "referrals/referral_list.html",
@@ -122,7 +97,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "page": page,
             "filters": filters,
-            "can_create": bool(access.case_officer_agency_ids(user)),
+            "can_create": bool(policy.case_officer_agency_ids(user)),
         },
         status=status,
     )
@@ -135,25 +110,9 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ReferralCreateForm(request.POST, user=user)
         if form.is_valid():
-            agency = form.cleaned_data["agency"]
-            with transaction.atomic():
-                referral = Referral.objects.create(
-                    federation_id=user.federation_id,
-                    project=form.cleaned_data["project"],
-                    referring_agency=agency,
-                    created_by=user,
-                    officer_name=user.full_name,
-                    officer_email=user.email,
-                    officer_phone=user.phone,
-                    officer_workplace=agency.name,
-                )
-                log_access(
-                    actor=user,
-                    action=AccessAction.CREATE,
-                    obj=referral,
-                    request=request,
-                    detail="draft created",
-                )
+            referral = drafts.referral_create_draft(
+                actor=user, project=form.cleaned_data["project"], agency=form.cleaned_data["agency"]
+            )
             messages.success(
                 request,
                 _("A draft referral was created. Fill it in; you can save and come back later."),
@@ -179,18 +138,19 @@ def _render_edit(
 ) -> HttpResponse:
     # The checklist describes the stored draft: an invalid form has already copied its
     # values onto `referral`, so read it afresh.
-    stored = Referral.objects.select_related(
-        "project", "cohort__municipality", "referring_agency", "home_municipality"
-    ).get(pk=referral.pk)
+    stored = (
+        Referral.objects.for_user(request.user)
+        .select_related("project", "cohort__municipality", "referring_agency", "home_municipality")
+        .get(pk=referral.pk)
+    )
     check = eligibility.check(stored, today=timezone.localdate())
-    consent = Consent.objects.filter(referral=stored).first()
+    consent = drafts.consent_of(stored)
     if stored.personnummer:
         # The form shows the stored number in full, so this page is a reveal too.
         log_access(
             actor=request.user,
             action=AccessAction.VIEW,
             obj=stored,
-            request=request,
             detail="personnummer shown (edit form)",
         )
     return render(
@@ -222,28 +182,17 @@ def referral_edit(request: HttpRequest, public_id) -> HttpResponse:
         return _render_edit(request, referral, form, status=400)
 
     submit_errors: list[str] = []
-    with transaction.atomic():
-        # Another officer of the agency may have submitted or deleted it meanwhile.
-        if not (
-            Referral.objects.select_for_update()
-            .filter(pk=referral.pk, status=ReferralStatus.DRAFT)
-            .exists()
-        ):
-            messages.error(request, _("The referral is no longer a draft and was not changed."))
-            return redirect("referrals:referral-detail", referral.public_id)
-        referral = form.save()
-        log_access(
-            actor=user,
-            action=AccessAction.CHANGE,
-            obj=referral,
-            request=request,
-            detail="draft saved",
-        )
-        if submitting:
-            try:
-                result = services.referral_submit(actor=user, referral=referral, request=request)
-            except ReferralError as error:
-                submit_errors = error.messages
+    try:
+        referral = drafts.referral_draft_save(actor=user, draft=form.save(commit=False))
+    except drafts.NoLongerDraft as gone:
+        messages.error(request, gone.messages[0])
+        return redirect("referrals:referral-detail", referral.public_id)
+    if submitting:
+        # The saved draft stays saved when the submission is refused.
+        try:
+            result = services.referral_submit(actor=user, referral=referral)
+        except ReferralError as error:
+            submit_errors = error.messages
 
     if not submitting:
         messages.success(request, _("The draft was saved."))
@@ -330,13 +279,12 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    can_see_details = permissions.can_see_details(user, referral)
+    can_see_details = policy.referrals.can_see_details(user, referral)
     # Every rendering of this page shows the full personnummer, so every one is logged.
     log_access(
         actor=user,
         action=AccessAction.VIEW,
         obj=referral,
-        request=request,
         detail="personnummer shown" if can_see_details else "status only",
     )
     context = {
@@ -345,21 +293,17 @@ def _render_detail(
         "history": referral.history.select_related("by"),
     }
     if can_see_details:
-        consent = (
-            Consent.objects.filter(referral=referral)
-            .select_related("recorded_by", "withdrawn_by")
-            .first()
-        )
-        can_edit = permissions.can_edit(user, referral)
+        consent = drafts.consent_of(referral)
+        can_edit = policy.referrals.can_edit(user, referral)
         context |= {
             "details": _details(referral),
             "rolling_intake": referral.project.intake_mode == IntakeMode.ROLLING,
             "consent": consent,
             "can_edit": can_edit,
             "can_record_consent": can_edit,
-            "can_withdraw": permissions.can_withdraw(user, referral),
+            "can_withdraw": policy.referrals.can_withdraw(user, referral),
             "can_withdraw_consent": consent is not None
-            and permissions.can_withdraw_consent(user, referral),
+            and policy.referrals.can_withdraw_consent(user, referral),
             "withdraw_form": withdraw_form or ReferralWithdrawForm(),
         }
     return render(request, "referrals/referral_detail.html", context, status=status)
@@ -376,7 +320,7 @@ def referral_detail(request: HttpRequest, public_id) -> HttpResponse:
 def referral_withdraw(request: HttpRequest, public_id) -> HttpResponse:
     user = request.user
     referral = _get_referral(request, public_id)
-    if not permissions.can_withdraw(user, referral):
+    if not policy.referrals.can_withdraw(user, referral):
         raise PermissionDenied(
             _("Only the referring agency can withdraw a referral that is not yet decided.")
         )
@@ -384,7 +328,7 @@ def referral_withdraw(request: HttpRequest, public_id) -> HttpResponse:
     if form.is_valid():
         try:
             services.referral_withdraw(
-                actor=user, referral=referral, reason=form.cleaned_data["reason"], request=request
+                actor=user, referral=referral, reason=form.cleaned_data["reason"]
             )
         except ReferralError as error:
             form.add_error(None, error)
@@ -400,21 +344,10 @@ def referral_delete(request: HttpRequest, public_id) -> HttpResponse:
     user = request.user
     referral = _get_referral(request, public_id)
     _require_can_edit(user, referral)
-    with transaction.atomic():
-        draft = (
-            Referral.objects.select_for_update()
-            .filter(pk=referral.pk, status=ReferralStatus.DRAFT)
-            .first()
-        )
-        if draft is None:
-            messages.error(request, _("Only a draft can be deleted."))
-            return redirect("referrals:referral-detail", referral.public_id)
-        consent = Consent.objects.filter(referral=draft).first()
-        log_access(actor=user, action=AccessAction.DELETE, obj=draft, request=request)
-        draft.delete()
-        if consent is not None and consent.document:
-            # The signed consent goes with the draft, once the deletion is certain.
-            storage, name = consent.document.storage, consent.document.name
-            transaction.on_commit(lambda: storage.delete(name))
+    try:
+        drafts.referral_draft_delete(actor=user, referral=referral)
+    except drafts.NoLongerDraft as gone:
+        messages.error(request, gone.messages[0])
+        return redirect("referrals:referral-detail", referral.public_id)
     messages.success(request, _("The draft was deleted."))
     return redirect("referrals:referral-list")

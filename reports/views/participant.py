@@ -3,7 +3,8 @@ finalising, re-issuing, and the PDF.
 
 Coordinators of the project do everything. A case officer gets the latest finalised reports
 shared with their agency while the consent stands, and nothing else: any other report is a
-404 to them, as another agency's referral is. Every download is written to the access log.
+404 to them, as another agency's referral is (`fokus.policy.reports`). Every download is
+written to the access log.
 """
 
 from __future__ import annotations
@@ -16,20 +17,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from fokus import access
+from fokus import policy
 from fokus.audit import log_access
 from fokus.models import AccessAction
 from fokus.pdf import pdf_response
-from participants import permissions
+from fokus.policy import reports as report_policy
 from participants.models import Enrolment
 from participants.views.lookup import enrolment_for, enrolment_for_reader
-from reports import participant_reports as services
+from reports import participant_reports, services
 from reports.forms.participant import ParticipantReportForm
 from reports.models import ParticipantReport
-
-
-def _coordinators_only() -> str:
-    return _("Only the project's coordinators write its participants' reports.")
 
 
 def _list_redirect(report: ParticipantReport) -> HttpResponse:
@@ -43,29 +40,28 @@ def _enrolment_for_reports(request: HttpRequest, public_id) -> tuple[Enrolment, 
     try:
         return enrolment_for_reader(request, public_id)
     except Http404:
-        if not access.case_officer_agency_ids(request.user):
+        if not policy.case_officer_agency_ids(request.user):
             raise
         enrolment = get_object_or_404(
             Enrolment.objects.in_federation(request.user).select_related("project", "referral"),
             public_id=public_id,
         )
-        if not services.shared_reports_for(request.user, enrolment):
+        if not report_policy.shared_reports_for(request.user, enrolment):
             raise
         return enrolment, False
 
 
 def _report_for(request: HttpRequest, pk: int) -> ParticipantReport:
-    """A report of the user's federation (else 404) that the user coordinates (else 403)."""
-    access.require_any_role(request.user)
+    """A report of the user's federation (else 404), of a project of theirs (else 404), that
+    the user coordinates (else 403)."""
+    policy.require_any_role(request.user)
     report = get_object_or_404(
-        services.reports_in_federation(request.user).select_related(
+        ParticipantReport.objects.in_federation(request.user).select_related(
             "enrolment__project", "enrolment__referral", "supersedes"
         ),
         pk=pk,
     )
-    access.require_project(request.user, report.enrolment.project)
-    if not permissions.can_coordinate(request.user, report.enrolment):
-        raise PermissionDenied(_coordinators_only())
+    policy.project_access_for(request.user, report.enrolment.project, "participant_reports.write")
     return report
 
 
@@ -77,28 +73,34 @@ def report_list(request: HttpRequest, public_id) -> HttpResponse:
         actor=request.user,
         action=AccessAction.VIEW,
         obj=enrolment,
-        request=request,
         detail="participant reports",
     )
+    user = request.user
     context = {
         "enrolment": enrolment,
         "referral": enrolment.referral,
         "coordinates": coordinates,
         # An involved agency that did not refer the person reads the reports, not the page.
         "can_open_participant": coordinates
-        or Enrolment.objects.shared_with_officer(request.user).filter(pk=enrolment.pk).exists(),
+        or Enrolment.objects.in_federation(user)
+        .shared_with_officer(user)
+        .filter(pk=enrolment.pk)
+        .exists(),
     }
     if coordinates:
-        changeable = services.can_change(enrolment)
-        reports = services.reports_of(enrolment)
+        reports = participant_reports.reports_of(enrolment)
         for report in reports:
-            report.can_edit = changeable and not report.is_final
-            report.can_reissue = services.can_reissue(report)
-        labels = dict(services.Kind.choices)
-        kinds = services.kinds_available(enrolment) if changeable else []
+            report.can_edit = report_policy.can_edit(user, report)
+            report.can_reissue = report_policy.can_reissue(user, report)
+        labels = dict(participant_reports.Kind.choices)
+        kinds = (
+            participant_reports.kinds_available(enrolment)
+            if report_policy.can_change(enrolment)
+            else []
+        )
         context.update(reports=reports, kinds=[(kind, labels[kind]) for kind in kinds])
     else:
-        context["reports"] = services.shared_reports_for(request.user, enrolment)
+        context["reports"] = report_policy.shared_reports_for(user, enrolment)
     return render(request, "reports/participant_report_list.html", context)
 
 
@@ -115,9 +117,9 @@ def _render_form(request, enrolment, form, report=None) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_create(request: HttpRequest, public_id) -> HttpResponse:
     enrolment = enrolment_for(request, public_id)
-    if not services.can_change(enrolment):
+    if not report_policy.can_change(enrolment):
         raise PermissionDenied(_("The consent has been withdrawn: no reports are written."))
-    kinds = services.kinds_available(enrolment)
+    kinds = participant_reports.kinds_available(enrolment)
     if not kinds:
         raise PermissionDenied(
             _(
@@ -129,11 +131,10 @@ def report_create(request: HttpRequest, public_id) -> HttpResponse:
         form = ParticipantReportForm(request.POST, kinds=kinds)
         if form.is_valid():
             try:
-                report = services.report_create(
+                report = services.participant_report_create(
                     actor=request.user,
                     enrolment=enrolment,
                     kind=form.cleaned_data["kind"],
-                    request=request,
                     **form.texts(),
                 )
             except services.ReportError as error:
@@ -157,7 +158,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(
             _("A finalised report cannot be changed; re-issue it to correct it.")
         )
-    if not services.can_change(report.enrolment):
+    if not report_policy.can_change(report.enrolment):
         raise PermissionDenied(
             _("The consent has been withdrawn: the report can no longer change.")
         )
@@ -165,8 +166,8 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = ParticipantReportForm(request.POST)
         if form.is_valid():
             try:
-                services.report_update(
-                    actor=request.user, report=report, request=request, **form.texts()
+                services.participant_report_update(
+                    actor=request.user, report=report, **form.texts()
                 )
             except services.ReportError as error:
                 form.add_error(None, error)
@@ -175,7 +176,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("reports:participant-report-preview", report.pk)
     else:
         form = ParticipantReportForm(
-            initial={name: getattr(report, name) for name in services.TEXT_FIELDS}
+            initial={name: getattr(report, name) for name in participant_reports.TEXT_FIELDS}
         )
     return _render_form(request, report.enrolment, form, report)
 
@@ -187,18 +188,17 @@ def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if report.is_final:
         # What was sent is the stored PDF, not today's data.
         return redirect("reports:participant-report-pdf", report.pk)
-    report = services.fetch_for_context(report.pk)
+    report = participant_reports.fetch_for_context(report.pk)
     log_access(
         actor=request.user,
         action=AccessAction.VIEW,
         obj=report.enrolment,
-        request=request,
         detail=f"report {report.pk} preview",
     )
-    context = services.report_context(report)
+    context = participant_reports.report_context(report)
     context.update(
         referral=report.enrolment.referral,
-        can_finalise=services.can_change(report.enrolment),
+        can_finalise=report_policy.can_change(report.enrolment),
     )
     return render(request, "reports/participant_report_preview.html", context)
 
@@ -209,10 +209,10 @@ def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk)
     if report.is_final:
         raise PermissionDenied(_("The report has already been finalised."))
-    if not services.can_change(report.enrolment):
+    if not report_policy.can_change(report.enrolment):
         raise PermissionDenied(_("The consent has been withdrawn: nothing more is shared."))
     try:
-        report = services.report_finalise(actor=request.user, report=report, request=request)
+        report = services.participant_report_finalise(actor=request.user, report=report)
     except services.ReportError as error:
         messages.error(request, " ".join(error.messages))
         return _list_redirect(report)
@@ -235,7 +235,7 @@ def report_reissue(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk)
     if not report.is_final:
         raise PermissionDenied(_("Only a finalised report can be re-issued; edit the draft."))
-    if not services.can_reissue(report):
+    if not report_policy.can_reissue(request.user, report):
         raise PermissionDenied(
             _(
                 "Only the latest version of a report can be re-issued, once, and not after the "
@@ -243,7 +243,7 @@ def report_reissue(request: HttpRequest, pk: int) -> HttpResponse:
             )
         )
     try:
-        draft = services.report_reissue(actor=request.user, report=report, request=request)
+        draft = services.participant_report_reissue(actor=request.user, report=report)
     except services.ReportError as error:
         messages.error(request, " ".join(error.messages))
         return _list_redirect(report)
@@ -261,23 +261,14 @@ def report_reissue(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The stored PDF, never rendered again. Coordinators: any finalised version. A case
-    officer: the latest version shared with their agency, while the consent stands; any other
-    report is a 404 to them."""
+    """The stored PDF, never rendered again: whom it is for, `report_policy.require_download`."""
     user = request.user
-    access.require_any_role(user)
+    policy.require_any_role(user)
     report = get_object_or_404(
-        services.reports_in_federation(user).select_related("enrolment__project"), pk=pk
+        ParticipantReport.objects.in_federation(user).select_related("enrolment__project"), pk=pk
     )
-    access.require_project(user, report.enrolment.project)
-    if permissions.can_coordinate(user, report.enrolment):
-        if not report.is_final:
-            raise Http404(_("A draft has no PDF; preview it instead."))
-    elif access.case_officer_agency_ids(user):
-        if not services.can_officer_download(user, report):
-            raise Http404
-    else:
-        raise PermissionDenied(_coordinators_only())
+    policy.project_access_for(user, report.enrolment.project, "project.view")
+    report_policy.require_download(user, report)
     try:
         with report.pdf.open("rb") as handle:
             content = handle.read()
@@ -287,7 +278,6 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         actor=user,
         action=AccessAction.EXPORT,
         obj=report.enrolment,
-        request=request,
         detail=f"report {report.pk} pdf",
     )
-    return pdf_response(content, filename=services.filename(report))
+    return pdf_response(content, filename=participant_reports.filename(report))

@@ -3,70 +3,54 @@ the PDF, the narrative's edit page and each figure table as CSV/XLSX.
 
 Who: the project's coordinators and the federation's staff and admins — aggregates only, no
 names anywhere in these reports. The narrative is written by the project's coordinators and
-the federation's admins; federation staff read it. Anyone else of the federation gets 403,
-another federation's user 404.
+the federation's admins; federation staff read it ("reports.view", "reports.edit" in
+`fokus.policy.projects`). Anyone else of the federation gets 403; a project that is not the
+user's (another federation's, or one they hold no role in) is a 404.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from fokus import access
 from fokus.audit import log_access
 from fokus.exports import FORMATS, table_response
 from fokus.models import AccessAction, Project
 from fokus.numbers import int_or_404
 from fokus.pdf import PDF_LANGUAGE, pdf_response, render_pdf
-from reports import project_reports
+from fokus.policy import ProjectAccess
+from fokus.policy.views import project_view
+from reports import project_reports, services
 from reports.figures import Period
-from reports.forms.project import PeriodForm, project_report_form
+from reports.final_tables import FINAL_TABLES
+from reports.forms.period import project_period_form
+from reports.forms.project import project_report_form
+from reports.interim_tables import INTERIM_TABLES
 from reports.models import ProjectReportKind
-from reports.report_tables import FINAL_TABLES, INTERIM_TABLES, SmallCells
+from reports.smallcells import SmallCells
 
 
-def _project(request: HttpRequest, project_pk: int) -> tuple[Project, bool]:
-    """The project and whether the user may write its narrative (404/403: fokus/access.py)."""
-    access.require_any_role(request.user)
-    project = get_object_or_404(
-        Project.objects.for_user(request.user).select_related("federation"), pk=project_pk
-    )
-    if access.can_coordinate(request.user, project):
-        return project, True
-    if access.is_federation_staff(request.user):
-        return project, access.is_federation_admin(request.user)
-    raise PermissionDenied(
-        _("Only the project's coordinators and the federation's staff see its reports.")
-    )
-
-
-def _require_edit(can_edit: bool) -> None:
-    if not can_edit:
-        raise PermissionDenied(
-            _(
-                "The report's text is written by the project's coordinators and the federation's "
-                "administrators."
-            )
-        )
-
-
-def _period_or_error(request: HttpRequest, project: Project, can_edit: bool):
+def _period_or_error(request: HttpRequest, access: ProjectAccess):
     """The final report's period from ?from=&to=, or the page with the errors (status 400)."""
-    form = PeriodForm(request.GET, default=Period.of_project(project))
+    project = access.project
+    form = project_period_form(request.GET, default=Period.of_project(project))
     if form.is_valid():
         return form, form.period, None
     response = render(
         request,
         "reports/final_report.html",
-        {"project": project, "period_form": form, "can_edit": can_edit, "period": None},
+        {
+            "project": project,
+            "period_form": form,
+            "can_edit": access.can("reports.edit"),
+            "period": None,
+        },
         status=400,
     )
     return form, None, response
@@ -90,28 +74,24 @@ def _slug(project: Project) -> str:
 # --- Index -----------------------------------------------------------------------------------
 
 
-@login_required
+@project_view("reports.view")
 @require_safe
-def report_index(request: HttpRequest, project_pk: int) -> HttpResponse:
-    project, can_edit = _project(request, project_pk)
+def report_index(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    project = access.project
     halves = project_reports.half_years(project, timezone.localdate())
-    written = set(
-        project.reports.filter(kind=ProjectReportKind.INTERIM).values_list(
-            "period_start", flat=True
-        )
-    )
+    written = project_reports.interim_narratives_written(project)
     return render(
         request,
         "reports/report_index.html",
         {
             "project": project,
-            "can_edit": can_edit,
+            "can_edit": access.can("reports.edit"),
             "half_years": [
                 (year, half, period, period.start in written)
                 for year, half, period in reversed(halves)
             ],
-            "final_written": project.reports.filter(kind=ProjectReportKind.FINAL).exists(),
-            "sees_summary": access.is_federation_staff(request.user),
+            "final_written": project_reports.final_narrative(project) is not None,
+            "sees_summary": access.is_staff,
         },
     )
 
@@ -119,23 +99,22 @@ def report_index(request: HttpRequest, project_pk: int) -> HttpResponse:
 # --- Final report ----------------------------------------------------------------------------
 
 
-@login_required
+@project_view("reports.view")
 @require_safe
-def final_report(request: HttpRequest, project_pk: int) -> HttpResponse:
-    project, can_edit = _project(request, project_pk)
-    form, period, error = _period_or_error(request, project, can_edit)
+def final_report(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    form, period, error = _period_or_error(request, access)
     if error:
         return error
-    context = project_reports.final_report_context(project, period)
-    context |= {"period_form": form, "can_edit": can_edit}
+    context = project_reports.final_report_context(access.project, period)
+    context |= {"period_form": form, "can_edit": access.can("reports.edit")}
     return render(request, "reports/final_report.html", context)
 
 
-@login_required
+@project_view("reports.view")
 @require_safe
-def final_report_pdf(request: HttpRequest, project_pk: int) -> HttpResponse:
-    project, can_edit = _project(request, project_pk)
-    _form, period, error = _period_or_error(request, project, can_edit)
+def final_report_pdf(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    project = access.project
+    _form, period, error = _period_or_error(request, access)
     if error:
         return error
     # Built in Swedish, as the PDF is rendered: some figures are formatted while building.
@@ -147,7 +126,6 @@ def final_report_pdf(request: HttpRequest, project_pk: int) -> HttpResponse:
         actor=request.user,
         action=AccessAction.PRINT,
         obj=project,
-        request=request,
         detail=f"slutrapport {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d}",
     )
     return pdf_response(
@@ -164,13 +142,12 @@ def _edit(request, project, *, kind: str, period: Period, back: str, title: str)
     if request.method == "POST":
         form = project_report_form(kind, request.POST)
         if form.is_valid():
-            project_reports.project_report_save(
+            services.project_report_save(
                 actor=request.user,
                 project=project,
                 kind=kind,
                 period=period,
                 values=form.cleaned_data,
-                request=request,
             )
             messages.success(request, _("The report's text was saved."))
             return redirect(back)
@@ -196,11 +173,11 @@ def _edit(request, project, *, kind: str, period: Period, back: str, title: str)
     )
 
 
-@login_required
+@project_view("reports.view")
 @require_http_methods(["GET", "HEAD", "POST"])
-def final_report_edit(request: HttpRequest, project_pk: int) -> HttpResponse:
-    project, can_edit = _project(request, project_pk)
-    _require_edit(can_edit)
+def final_report_edit(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    access.require("reports.edit")
+    project = access.project
     return _edit(
         request,
         project,
@@ -214,20 +191,24 @@ def final_report_edit(request: HttpRequest, project_pk: int) -> HttpResponse:
 # --- Interim report --------------------------------------------------------------------------
 
 
-@login_required
+@project_view("reports.view")
 @require_safe
-def interim_report(request: HttpRequest, project_pk: int, year: int, half: int) -> HttpResponse:
-    project, can_edit = _project(request, project_pk)
+def interim_report(
+    request: HttpRequest, access: ProjectAccess, year: int, half: int
+) -> HttpResponse:
+    project = access.project
     _half_year(project, year, half)
     context = project_reports.interim_report_context(project, year, half)
-    context["can_edit"] = can_edit
+    context["can_edit"] = access.can("reports.edit")
     return render(request, "reports/interim_report.html", context)
 
 
-@login_required
+@project_view("reports.view")
 @require_safe
-def interim_report_pdf(request: HttpRequest, project_pk: int, year: int, half: int) -> HttpResponse:
-    project, _can_edit = _project(request, project_pk)
+def interim_report_pdf(
+    request: HttpRequest, access: ProjectAccess, year: int, half: int
+) -> HttpResponse:
+    project = access.project
     _half_year(project, year, half)
     with translation.override(PDF_LANGUAGE):
         context = project_reports.interim_report_context(project, year, half)
@@ -237,20 +218,19 @@ def interim_report_pdf(request: HttpRequest, project_pk: int, year: int, half: i
         actor=request.user,
         action=AccessAction.PRINT,
         obj=project,
-        request=request,
         detail=f"delårsrapport {year} halvår {half}",
     )
     return pdf_response(content, filename=f"delarsrapport-{_slug(project)}-{year}-{half}.pdf")
 
 
-@login_required
+@project_view("reports.view")
 @require_http_methods(["GET", "HEAD", "POST"])
 def interim_report_edit(
-    request: HttpRequest, project_pk: int, year: int, half: int
+    request: HttpRequest, access: ProjectAccess, year: int, half: int
 ) -> HttpResponse:
-    project, can_edit = _project(request, project_pk)
+    project = access.project
     period = _half_year(project, year, half)
-    _require_edit(can_edit)
+    access.require("reports.edit")
     return _edit(
         request,
         project,
@@ -269,21 +249,21 @@ def _int_param(request: HttpRequest, name: str) -> int:
     return int_or_404(request.GET.get(name))
 
 
-@login_required
+@project_view("reports.view")
 @require_safe
 def report_table_export(
-    request: HttpRequest, project_pk: int, report: str, table: str, fmt: str
+    request: HttpRequest, access: ProjectAccess, report: str, table: str, fmt: str
 ) -> HttpResponse:
     """One figure table of a report as CSV or XLSX. The final report takes ?from=&to= (as its
     page), the interim report ?year=&half=."""
-    project, can_edit = _project(request, project_pk)
+    project = access.project
     if fmt not in FORMATS:
         raise Http404
     if report == "final":
         build = FINAL_TABLES.get(table)
         if build is None:
             raise Http404
-        _form, period, error = _period_or_error(request, project, can_edit)
+        _form, period, error = _period_or_error(request, access)
         if error:
             return error
         stem = f"slutrapport-{_slug(project)}-{table}-{period.start:%Y-%m-%d}-{period.end:%Y-%m-%d}"
@@ -303,7 +283,6 @@ def report_table_export(
         actor=request.user,
         action=AccessAction.EXPORT,
         obj=project,
-        request=request,
         detail=f"{label}, tabell {table}.{fmt}",
     )
     return table_response(stem, result.columns, result.export_rows(), fmt)

@@ -17,32 +17,35 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from fokus import access
+from fokus import policy
 from fokus.audit import log_access
 from fokus.exports import FORMATS, table_response
-from fokus.models import AccessAction, Project
+from fokus.models import AccessAction
 from fokus.pdf import pdf_response, render_pdf
-from fokus.services import federation_object_save
-from reports.forms.summary import ReportSettingsForm, SummaryPeriodForm
+from fokus.policy import ProjectAccess
+from fokus.policy.views import project_view
+from reports import services
+from reports.forms.period import PeriodForm, summary_period_form
+from reports.forms.settings import ReportSettingsForm
 from reports.models import ReportSettings
-from reports.summary import FederationSummary, Period
+from reports.summary import FederationSummary, default_period
 from reports.summary import federation_summary as summary_of
 
 TEMPLATE = "reports/federation_summary.html"
 
 
 def _require_staff(request: HttpRequest) -> None:
-    access.require_any_role(request.user)
-    if not access.is_federation_staff(request.user):
+    policy.require_any_role(request.user)
+    if not policy.is_federation_staff(request.user):
         raise PermissionDenied(_("Only the federation's staff see the summary across projects."))
 
 
-def _context(request: HttpRequest, form: SummaryPeriodForm, summary: FederationSummary | None):
+def _context(request: HttpRequest, form: PeriodForm, summary: FederationSummary | None):
     context = {
         "form": form,
         "summary": summary,
@@ -58,19 +61,20 @@ def _context(request: HttpRequest, form: SummaryPeriodForm, summary: FederationS
     return context
 
 
-def _summary(request: HttpRequest) -> tuple[SummaryPeriodForm, FederationSummary | None]:
+def _summary(request: HttpRequest) -> tuple[PeriodForm, FederationSummary | None]:
     """The period from the query string and the summary for it; no summary when the period
     is not valid (the form then holds the message and what was typed)."""
-    form = SummaryPeriodForm(request.GET)
+    default = default_period(timezone.localdate())
+    form = summary_period_form(request.GET, default=default)
     if not form.is_valid():
         return form, None
-    period: Period = form.cleaned_data["period"]
+    period = form.period
     # Shown with the dates the summary is for, also when the fields were left empty.
-    shown = SummaryPeriodForm(initial={"from": period.start, "to": period.end})
+    shown = summary_period_form(default=default, initial={"from": period.start, "to": period.end})
     return shown, summary_of(request.user.federation_id, period)
 
 
-def _bad_period(request: HttpRequest, form: SummaryPeriodForm) -> HttpResponse:
+def _bad_period(request: HttpRequest, form: PeriodForm) -> HttpResponse:
     return render(request, TEMPLATE, _context(request, form, None), status=400)
 
 
@@ -105,9 +109,7 @@ def federation_summary_pdf(request: HttpRequest) -> HttpResponse:
         "printed_on": timezone.localdate(),
     }
     pdf = render_pdf(TEMPLATE, context)
-    log_access(
-        actor=request.user, action=AccessAction.PRINT, request=request, detail=_detail(summary)
-    )
+    log_access(actor=request.user, action=AccessAction.PRINT, detail=_detail(summary))
     return pdf_response(pdf, filename=f"{_file_stem(summary)}.pdf")
 
 
@@ -139,29 +141,29 @@ def federation_summary_export(request: HttpRequest, fmt: str) -> HttpResponse:
     log_access(
         actor=request.user,
         action=AccessAction.EXPORT,
-        request=request,
         detail=f"{_detail(summary)} ({fmt})",
     )
     return table_response(_file_stem(summary), export_headers(), rows, fmt)
 
 
-@login_required
+@project_view("reports.settings")
 @require_http_methods(["GET", "POST"])
-def report_settings(request: HttpRequest, project_pk: int) -> HttpResponse:
-    access.require_any_role(request.user)
-    project = get_object_or_404(Project.objects.for_user(request.user), pk=project_pk)
-    user = request.user
-    if not (access.is_federation_staff(user) or access.can_coordinate(user, project)):
-        raise PermissionDenied(
-            _("Only the federation's staff and the project's coordinators change report settings.")
-        )
-    instance = ReportSettings.objects.filter(project=project).first() or ReportSettings(
+def report_settings(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    project = access.project
+    instance = ReportSettings.objects.for_user(request.user).filter(
         project=project
-    )
+    ).first() or ReportSettings(project=project)
     if request.method == "POST":
         form = ReportSettingsForm(request.POST, instance=instance)
         if form.is_valid():
-            federation_object_save(actor=request.user, form=form, request=request)
+            services.report_settings_save(
+                actor=request.user,
+                project=project,
+                hide_small_cells_in_final_report=form.cleaned_data[
+                    "hide_small_cells_in_final_report"
+                ],
+                small_cell_threshold=form.cleaned_data["small_cell_threshold"],
+            )
             messages.success(
                 request,
                 _("The report settings of %(project)s were saved.") % {"project": project.name},

@@ -2,7 +2,7 @@
 federation's own, their versions, and which ladder each project rates on.
 
 Another federation's own ladder is simply not found (404); a built-in ladder is visible to the
-admins of every federation.
+admins of every federation. A project's ladder is the project permission "project.settings".
 """
 
 from __future__ import annotations
@@ -17,9 +17,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fokus import access
-from fokus.models import Project
+from fokus import policy
+from fokus.models import Project, User
 from fokus.numbers import int_or_404
+from fokus.policy import ProjectAccess
+from fokus.policy.views import project_view
+from fokus.versions import chain_of
 from stepladder import ladders as services
 from stepladder import project_ladder as settings_of
 from stepladder.forms.ladders import (
@@ -36,33 +39,32 @@ from stepladder.models import Ladder, ProjectLadder, Rating
 
 def _ladders(request: HttpRequest):
     """The ladders the admin may see: built-in and the federation's own."""
-    access.require_federation_admin(request.user)
-    return Ladder.objects.for_federation(request.user.federation_id)
+    policy.require_federation_admin(request.user)
+    return Ladder.objects.in_federation(request.user)
 
 
-def _in_use(federation_id: int) -> Exists:
+def _in_use(user: User) -> Exists:
     # Counted in the admin's federation only: whether another federation rates on a shared
     # built-in ladder is not this federation's business. An own ladder is rated on only
     # in its own federation.
-    return Exists(
-        Rating.objects.filter(
-            step__ladder=OuterRef("pk"), enrolment__project__federation_id=federation_id
-        )
-    )
+    return Exists(Rating.objects.in_federation(user).filter(step__ladder=OuterRef("pk")))
 
 
-def _projects_by_ladder(federation_id: int) -> dict[int, list[tuple[Project, bool]]]:
+def _projects_by_ladder(user: User) -> dict[int, list[tuple[Project, bool]]]:
     """Ladder pk → [(project, chosen)]: the federation's projects that rate on the ladder.
     Projects without a setting rate on the default ladder (chosen False). Two queries."""
     by_ladder: dict[int, list[tuple[Project, bool]]] = defaultdict(list)
-    settings = ProjectLadder.objects.filter(project__federation_id=federation_id).select_related(
-        "project"
-    )
+    settings = ProjectLadder.objects.in_federation(user).select_related("project")
     for setting in settings.order_by("project__name"):
         by_ladder[setting.ladder_id].append((setting.project, True))
-    default = Ladder.objects.filter(is_default=True).values_list("pk", flat=True).first()
+    default = (
+        Ladder.objects.in_federation(user)
+        .filter(is_default=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
     if default is not None:
-        unset = Project.objects.filter(federation_id=federation_id, ladder_setting__isnull=True)
+        unset = Project.objects.for_user(user).filter(ladder_setting__isnull=True)
         by_ladder[default] += [(project, False) for project in unset.order_by("name")]
     return by_ladder
 
@@ -70,13 +72,12 @@ def _projects_by_ladder(federation_id: int) -> dict[int, list[tuple[Project, boo
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def ladder_list(request: HttpRequest) -> HttpResponse:
-    federation_id = request.user.federation_id
     ladders = (
         _ladders(request)
-        .annotate(step_count=Count("steps"), in_use=_in_use(federation_id))
+        .annotate(step_count=Count("steps"), in_use=_in_use(request.user))
         .order_by("name", "version")
     )
-    projects = _projects_by_ladder(federation_id)
+    projects = _projects_by_ladder(request.user)
     rows = [(ladder, projects.get(ladder.pk, [])) for ladder in ladders]
     return render(
         request,
@@ -89,17 +90,16 @@ def ladder_list(request: HttpRequest) -> HttpResponse:
 
 
 def _chain(ladder: Ladder) -> list[Ladder]:
-    return services.chain_of(ladder) if ladder.federation_id is not None else [ladder]
+    return chain_of(ladder) if ladder.federation_id is not None else [ladder]
 
 
 def _render_detail(
     request: HttpRequest, ladder: Ladder, *, refusal: str | None = None, status: int = 200
 ) -> HttpResponse:
-    federation_id = request.user.federation_id
     steps = ladder.steps.prefetch_related("markers")
     chain = _chain(ladder)
     position = next(i for i, version in enumerate(chain) if version.pk == ladder.pk)
-    in_use = Ladder.objects.filter(pk=ladder.pk).filter(_in_use(federation_id)).exists()
+    in_use = _ladders(request).filter(pk=ladder.pk).filter(_in_use(request.user)).exists()
     return render(
         request,
         "stepladder/ladder_detail.html",
@@ -111,7 +111,7 @@ def _render_detail(
             "next": chain[position + 1] if position + 1 < len(chain) else None,
             "latest": chain[-1],
             "in_use": in_use,
-            "projects": _projects_by_ladder(federation_id).get(ladder.pk, []),
+            "projects": _projects_by_ladder(request.user).get(ladder.pk, []),
             "built_in": ladder.federation_id is None,
             "can_edit": services.edit_refusal(ladder) is None,
             "refusal": refusal,
@@ -154,7 +154,6 @@ def _ladder_form(
                 "name": form.cleaned_data["name"],
                 "description": form.cleaned_data["description"],
                 "steps": formset.steps(),
-                "request": request,
             }
             try:
                 if ladder is None:
@@ -237,7 +236,7 @@ def ladder_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ladder_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     ladder = get_object_or_404(_ladders(request), pk=pk)
-    copy = services.new_version(ladder, request.user, request=request)
+    copy = services.ladder_new_version(actor=request.user, ladder=ladder)
     messages.success(
         request,
         _(
@@ -251,9 +250,9 @@ def ladder_new_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def project_ladder(request: HttpRequest, project_pk: int) -> HttpResponse:
-    access.require_federation_admin(request.user)
-    project = get_object_or_404(Project.objects.for_user(request.user), pk=project_pk)
+@project_view("project.settings")
+def project_ladder(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    project = access.project
     current = settings_of.ladder_for(project)
     if request.method == "POST":
         form = ProjectLadderForm(request.POST, project=project)
@@ -264,7 +263,6 @@ def project_ladder(request: HttpRequest, project_pk: int) -> HttpResponse:
                 project=project,
                 ladder=ladder,
                 interval_months=form.cleaned_data["interval_months"],
-                request=request,
             )
             messages.success(
                 request,
@@ -296,7 +294,9 @@ def project_ladder(request: HttpRequest, project_pk: int) -> HttpResponse:
             "form": form,
             "project": project,
             "current": current,
-            "has_ratings": Rating.objects.filter(enrolment__project=project).exists(),
+            "has_ratings": Rating.objects.in_federation(request.user)
+            .filter(enrolment__project=project)
+            .exists(),
         },
         status=400 if form.errors else 200,
     )

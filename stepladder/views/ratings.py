@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from fokus import access
+from fokus import policy
 from fokus.audit import log_access
 from fokus.models import AccessAction
-from participants import permissions
 from participants.views.lookup import enrolment_for, enrolment_for_reader
 from stepladder import services
 from stepladder.forms.ratings import RatingCorrectForm, RatingForm
@@ -33,7 +32,6 @@ def rating_list(request: HttpRequest, public_id) -> HttpResponse:
         actor=request.user,
         action=AccessAction.VIEW,
         obj=enrolment,
-        request=request,
         detail="step ratings",
     )
     ratings = list(ratings_of(enrolment))
@@ -88,9 +86,7 @@ def rating_create(request: HttpRequest, public_id) -> HttpResponse:
         form = RatingForm(request.POST, ladder=ladder, kinds=kinds)
         if form.is_valid():
             try:
-                services.rating_create(
-                    actor=request.user, enrolment=enrolment, request=request, **form.cleaned_data
-                )
+                services.rating_create(actor=request.user, enrolment=enrolment, **form.cleaned_data)
             except services.RatingError as error:
                 # Errors keyed by field show at their field.
                 form.add_error(None, error)
@@ -122,9 +118,9 @@ def rating_create(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def rating_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_any_role(request.user)
+    policy.require_any_role(request.user)
     rating = get_object_or_404(
-        Rating.objects.filter(enrolment__federation_id=request.user.federation_id)
+        Rating.objects.in_federation(request.user)
         .select_related(
             "enrolment__project",
             "enrolment__referral",
@@ -136,9 +132,7 @@ def rating_correct(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     enrolment = rating.enrolment
-    access.require_project(request.user, enrolment.project)
-    if not permissions.can_coordinate(request.user, enrolment):
-        raise PermissionDenied(_("Only the project's coordinators work with its participants."))
+    policy.project_access_for(request.user, enrolment.project, "participants.coordinate")
     context = {"enrolment": enrolment, "referral": enrolment.referral, "rating": rating}
     today = timezone.localdate()
     locked = None
@@ -157,9 +151,7 @@ def rating_correct(request: HttpRequest, pk: int) -> HttpResponse:
         form = RatingCorrectForm(request.POST, ladder=ladder, kinds=kinds)
         if form.is_valid():
             try:
-                services.rating_correct(
-                    actor=request.user, rating=rating, request=request, **form.cleaned_data
-                )
+                services.rating_correct(actor=request.user, rating=rating, **form.cleaned_data)
             except services.RatingError as error:
                 form.add_error(None, error)
             else:

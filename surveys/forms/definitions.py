@@ -13,14 +13,14 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from surveys.definitions import (
+from surveys.models import Audience, Option, Question, QuestionKind, Survey
+from surveys.questions import (
     MAX_OPTIONS,
     MAX_QUESTIONS,
     SCALE_MAX_RANGE,
     QuestionData,
     question_problems,
 )
-from surveys.models import Audience, Option, Question, QuestionKind, Survey
 
 PREFIX = "questions"
 EXTRA_ROWS = 2  # empty rows after the survey's questions

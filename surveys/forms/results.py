@@ -6,8 +6,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.models import Cohort
 from fokus.models import Municipality
-from participants.models import Cohort
 from surveys.models import Audience, Survey
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -12,15 +12,14 @@ from urllib.parse import urlencode
 import pghistory
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from fokus import access
+from fokus import policy
 from surveys import answering
 from surveys.answering import SOURCE_LANGUAGE, Unavailable
 from surveys.forms.answering import AnswerForm, PaperDetailsForm
@@ -140,7 +139,9 @@ def answer_anonymous(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_safe
 def answer_thanks(request: HttpRequest, public_id) -> HttpResponse:
-    survey = get_object_or_404(Survey, public_id=public_id, project__isnull=False)
+    survey = answering.survey_thanked(public_id)
+    if survey is None:
+        raise Http404
     language = answering.choose_language(survey, request.GET.get("lang"))
     with translation.override(language):
         return render(
@@ -155,18 +156,16 @@ def answer_thanks(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _paper_survey(request: HttpRequest, public_id) -> Survey:
-    """A survey of the user's federation whose project they coordinate. Built-in surveys
-    (no project) are only copied, never answered: 404."""
-    access.require_any_role(request.user)
+    """A survey of the user's federation whose project they manage. Built-in surveys (no
+    project) are only copied, never answered: 404."""
+    policy.require_any_role(request.user)
     survey = get_object_or_404(
-        Survey.objects.select_related("project"),
+        Survey.objects.in_federation(request.user)
+        .filter(project__isnull=False)
+        .select_related("project"),
         public_id=public_id,
-        federation_id=request.user.federation_id,
-        project__isnull=False,
     )
-    access.require_project(request.user, survey.project)
-    if not access.can_coordinate(request.user, survey.project):
-        raise PermissionDenied(_("Only the project's coordinators enter paper answers."))
+    policy.project_access_for(request.user, survey.project, "surveys.manage")
     return survey
 
 
@@ -189,7 +188,6 @@ def paper_answer(request: HttpRequest, public_id) -> HttpResponse:
                 language=details.cleaned_data.get("language") or SOURCE_LANGUAGE,
                 cohort=details.cleaned_data.get("cohort"),
                 answered_on=details.cleaned_data["answered_on"],
-                request=request,
             )
         except Unavailable:
             pass  # closed meanwhile: shown below

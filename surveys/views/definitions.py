@@ -1,11 +1,10 @@
 """A project's surveys: the list (with the built-in surveys to copy), a survey's questions,
 the editor, and new versions.
 
-Coordinators of the project manage its surveys; the federation's staff read the list and the
-definitions; built-in surveys are readable by anyone with a role and changed by no one.
-Another federation's project or survey is not found (404); the rest of the federation gets
-403. Projects are fetched within the federation (not through `Project.objects.for_user`) so
-that a coordinator of another project gets 403 here, as on the survey pages themselves.
+Coordinators of the project manage its surveys ("surveys.manage"); the federation's staff read
+the list and the definitions ("surveys.view"); built-in surveys are readable by anyone with a
+role and changed by no one. The 404/403 rule is `fokus.policy`'s: another federation's
+survey, or a project the user has no role in, is not found.
 """
 
 from __future__ import annotations
@@ -19,8 +18,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fokus import access
+from fokus import policy
 from fokus.models import Project
+from fokus.policy import ProjectAccess
+from fokus.policy import surveys as survey_policy
+from fokus.policy.views import project_view
+from fokus.versions import NewerVersionExists, chain_of
 from surveys import definitions as services
 from surveys.forms.definitions import (
     EXTRA_ROWS,
@@ -32,64 +35,59 @@ from surveys.forms.definitions import (
     with_more_rows,
 )
 from surveys.models import Audience, Survey
+from surveys.questions import questions_of
+from surveys.translations import language_name, languages_of, translations_of
 
 
-def _project(request: HttpRequest, project_pk: int) -> Project:
-    access.require_any_role(request.user)
-    return get_object_or_404(Project.objects.for_user(request.user), pk=project_pk)
-
-
-def _require_reader(request: HttpRequest, project: Project) -> bool:
-    """Whether the user manages the project's surveys; 403 unless they may read them."""
-    manage = access.can_coordinate(request.user, project)
-    if not (manage or access.is_federation_staff(request.user)):
-        raise PermissionDenied(_("Only the project's coordinators and the federation's staff."))
-    return manage
-
-
-def _survey(request: HttpRequest, public_id) -> Survey:
-    access.require_any_role(request.user)
+def _survey(request: HttpRequest, public_id) -> tuple[Survey, ProjectAccess | None]:
+    """The survey and the user's access to its project (None for a built-in survey, which
+    anyone with a role reads)."""
+    policy.require_any_role(request.user)
     survey = get_object_or_404(
-        services.visible_surveys(request.user).select_related("project", "previous_version"),
+        Survey.objects.in_federation(request.user).select_related("project", "previous_version"),
         public_id=public_id,
     )
-    if survey.project is not None:  # built-in templates belong to no project
-        access.require_project(request.user, survey.project)
-    if not services.can_read(request.user, survey):
-        raise PermissionDenied(_("Only the project's coordinators and the federation's staff."))
-    return survey
-
-
-def _require_manager(request: HttpRequest, survey: Survey) -> None:
     if survey.is_template:
-        raise PermissionDenied(services.edit_refusal(survey))
-    if not services.can_manage(request.user, survey):
-        raise PermissionDenied(_("Only the project's coordinators change its surveys."))
+        return survey, None
+    return survey, policy.project_access_for(request.user, survey.project, "surveys.view")
+
+
+def _require_manager(survey: Survey, access: ProjectAccess | None) -> None:
+    if access is None:  # built-in
+        raise PermissionDenied(survey_policy.edit_refusal(survey))
+    access.require("surveys.manage")
 
 
 def _questions(survey: Survey) -> list:
     """The questions with their options, each with `.translated` (see translations_of)."""
     questions = list(survey.questions.prefetch_related("options"))
     for question in questions:
-        question.translated = services.translations_of(question)
+        question.translated = translations_of(question)
     return questions
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def survey_list(request: HttpRequest, project_pk: int) -> HttpResponse:
-    project = _project(request, project_pk)
-    manage = _require_reader(request, project)
+@project_view("surveys.view")
+def survey_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    project = access.project
+    manage = access.can("surveys.manage")
     surveys = (
         project.surveys.annotate(response_count=Count("responses"))
         .select_related("previous_version")
         .order_by("name", "version")
     )
-    built_in = Survey.objects.templates().annotate(question_count=Count("questions")).order_by("pk")
+    built_in = (
+        Survey.objects.in_federation(request.user)
+        .templates()
+        .annotate(question_count=Count("questions"))
+        .order_by("pk")
+    )
     own = []
     if manage:
         own = (
-            services.copy_sources(request.user)
+            Survey.objects.in_federation(request.user)
+            .copy_sources(request.user)
             .filter(project__isnull=False)
             .exclude(project=project)
             .select_related("project")
@@ -111,12 +109,14 @@ def survey_list(request: HttpRequest, project_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def survey_copy(request: HttpRequest, project_pk: int, public_id) -> HttpResponse:
-    project = _project(request, project_pk)
-    if not access.can_coordinate(request.user, project):
-        raise PermissionDenied(_("Only the project's coordinators add surveys to it."))
-    source = get_object_or_404(services.copy_sources(request.user), public_id=public_id)
-    survey = services.survey_copy(source, project, request.user, request=request)
+@project_view("surveys.manage")
+def survey_copy(request: HttpRequest, access: ProjectAccess, public_id) -> HttpResponse:
+    project = access.project
+    source = get_object_or_404(
+        Survey.objects.in_federation(request.user).copy_sources(request.user),
+        public_id=public_id,
+    )
+    survey = services.survey_copy(actor=request.user, source=source, project=project)
     messages.success(
         request,
         _(
@@ -129,19 +129,24 @@ def survey_copy(request: HttpRequest, project_pk: int, public_id) -> HttpRespons
 
 
 def _render_detail(
-    request: HttpRequest, survey: Survey, *, refusal: str | None = None, status: int = 200
+    request: HttpRequest,
+    survey: Survey,
+    access: ProjectAccess | None,
+    *,
+    refusal: str | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    manage = services.can_manage(request.user, survey)
+    manage = access is not None and access.can("surveys.manage")
     questions = _questions(survey)
     response_count = survey.responses.count()
-    chain = services.chain_of(survey) if not survey.is_template else [survey]
+    chain = chain_of(survey) if not survey.is_template else [survey]
     context = {
         "survey": survey,
         "project": survey.project,
         "questions": questions,
-        "languages": services.languages_of(survey, questions),
+        "languages": languages_of(survey, questions),
         "survey_translations": [
-            (code, services.language_name(code), texts)
+            (code, language_name(code), texts)
             for code, texts in sorted((survey.translations or {}).items())
             if isinstance(texts, dict)
         ],
@@ -161,17 +166,19 @@ def _render_detail(
             "start_date", "municipality__name"
         )
     if survey.is_template:
-        context["copy_to"] = Project.objects.filter(
-            federation_id=request.user.federation_id,
-            pk__in=access.coordinated_project_ids(request.user),
-        ).order_by("name")
+        context["copy_to"] = (
+            Project.objects.for_user(request.user)
+            .filter(pk__in=policy.coordinated_project_ids(request.user))
+            .order_by("name")
+        )
     return render(request, "surveys/survey_detail.html", context, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def survey_detail(request: HttpRequest, public_id) -> HttpResponse:
-    return _render_detail(request, _survey(request, public_id))
+    survey, access = _survey(request, public_id)
+    return _render_detail(request, survey, access)
 
 
 def _render_form(request, survey, form, formset, *, checked=True, status=200) -> HttpResponse:
@@ -196,14 +203,14 @@ def _render_form(request, survey, form, formset, *, checked=True, status=200) ->
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def survey_edit(request: HttpRequest, public_id) -> HttpResponse:
-    survey = _survey(request, public_id)
-    _require_manager(request, survey)
-    locked = not services.can_change_questions(survey)
+    survey, access = _survey(request, public_id)
+    _require_manager(survey, access)
+    locked = not survey_policy.can_change_questions(survey)
     if request.method != "POST":
         form = SurveyForm(initial=survey_initial(survey), survey=survey)
         formset = None
         if not locked:
-            questions = services.questions_of(survey)
+            questions = questions_of(survey)
             formset = QuestionFormSet(
                 initial=question_initial(questions), rows=len(questions) + EXTRA_ROWS
             )
@@ -212,7 +219,8 @@ def survey_edit(request: HttpRequest, public_id) -> HttpResponse:
     posts_questions = any(key.startswith(f"{PREFIX}-") for key in request.POST)
     if locked and posts_questions:
         # Only a tampered or stale form sends questions for an answered survey.
-        return _render_detail(request, survey, refusal=services.edit_refusal(survey), status=403)
+        refusal = survey_policy.edit_refusal(survey)
+        return _render_detail(request, survey, access, refusal=refusal, status=403)
     if "more_rows" in request.POST and not locked:
         # Not a save: the same page with more empty rows, nothing checked yet.
         data = with_more_rows(request.POST)
@@ -226,12 +234,11 @@ def survey_edit(request: HttpRequest, public_id) -> HttpResponse:
                 actor=request.user,
                 survey=survey,
                 questions=None if formset is None else formset.questions(),
-                request=request,
                 **form.values(),
             )
         except services.QuestionsLocked as refused:
             # An answer arrived while the coordinator was editing.
-            return _render_detail(request, survey, refusal=str(refused), status=403)
+            return _render_detail(request, survey, access, refusal=str(refused), status=403)
         messages.success(request, _("The survey %(survey)s was saved.") % {"survey": saved})
         return redirect("surveys:survey-detail", saved.public_id)
     return _render_form(request, survey, form, formset, status=400)
@@ -240,11 +247,11 @@ def survey_edit(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_POST
 def survey_new_version(request: HttpRequest, public_id) -> HttpResponse:
-    survey = _survey(request, public_id)
-    _require_manager(request, survey)
+    survey, access = _survey(request, public_id)
+    _require_manager(survey, access)
     try:
-        copy = services.new_version(survey, request.user, request=request)
-    except services.NewerVersionExists as exists:
+        copy = services.survey_new_version(actor=request.user, survey=survey)
+    except NewerVersionExists as exists:
         messages.info(
             request,
             _("%(survey)s already has a newer version: %(latest)s. Change that one instead.")

@@ -2,9 +2,9 @@
 reminding, a cohort's anonymous link with its printable QR code, and personal links per
 participant when the project follows individuals.
 
-All of it is the project's coordinators' work. Federation staff see aggregated results
-elsewhere but never the contacts' names or anyone's link (403); another federation's survey,
-contact or cohort is a 404.
+All of it is the project's coordinators' work ("surveys.manage"). Federation staff see
+aggregated results elsewhere but never the contacts' names or anyone's link (403); another
+federation's survey, contact or cohort, or a project the user has no role in, is a 404.
 """
 
 from __future__ import annotations
@@ -17,55 +17,42 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fokus import access
+from cohorts.models import Cohort
+from fokus import policy
 from fokus.models import Project
-from participants.models import Cohort
-from surveys import distribution as services
+from fokus.policy import ProjectAccess
+from fokus.policy.views import project_view
+from surveys import distribution, partners
 from surveys.forms.distribution import ContactForm, ExpiryForm, SendForm
+from surveys.links import anonymous_url, default_expiry
 from surveys.models import Audience, Contact, Survey
 from surveys.qr import qr_svg
-
-_COORDINATORS_ONLY = gettext_lazy(
-    "Only the project's coordinators send its surveys and keep its contacts."
-)
-
-
-def _require_coordinator(request: HttpRequest, project: Project) -> None:
-    access.require_project(request.user, project)
-    if not access.can_coordinate(request.user, project):
-        raise PermissionDenied(_COORDINATORS_ONLY)
-
-
-def _project(request: HttpRequest, project_pk: int) -> Project:
-    """A project of the user's that the user coordinates (404/403: fokus/access.py)."""
-    access.require_any_role(request.user)
-    project = get_object_or_404(Project.objects.for_user(request.user), pk=project_pk)
-    _require_coordinator(request, project)
-    return project
 
 
 def _survey(request: HttpRequest, public_id, *, audience: str) -> Survey:
     """A project survey of the user's federation, for the given audience, that the user
-    coordinates. Built-in templates are never sent: they have no project, so they 404 here."""
-    access.require_any_role(request.user)
+    manages. Built-in templates are never sent: they have no project, so they 404 here."""
+    policy.require_any_role(request.user)
     survey = get_object_or_404(
-        Survey.objects.filter(
-            federation_id=request.user.federation_id, project__isnull=False
-        ).select_related("project"),
+        Survey.objects.in_federation(request.user)
+        .filter(project__isnull=False)
+        .select_related("project"),
         public_id=public_id,
     )
-    _require_coordinator(request, survey.project)
+    policy.project_access_for(request.user, survey.project, "surveys.manage")
     if survey.audience != audience:
         raise Http404
     return survey
 
 
-def _cohort(survey: Survey, cohort_pk: int) -> Cohort:
+def _cohort(request: HttpRequest, survey: Survey, cohort_pk: int) -> Cohort:
     return get_object_or_404(
-        Cohort.objects.select_related("municipality"), pk=cohort_pk, project_id=survey.project_id
+        Cohort.objects.for_user(request.user).select_related("municipality"),
+        pk=cohort_pk,
+        project_id=survey.project_id,
     )
 
 
@@ -74,9 +61,11 @@ def _cohort(survey: Survey, cohort_pk: int) -> Cohort:
 
 @login_required
 @require_http_methods(["GET"])
-def contact_list(request: HttpRequest, project_pk: int) -> HttpResponse:
-    project = _project(request, project_pk)
-    contacts = Contact.objects.filter(project=project).select_related("agency")
+@project_view("surveys.manage")
+def contact_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    project = access.project
+    contacts = Contact.objects.for_user(request.user).filter(project=project)
+    contacts = contacts.select_related("agency")
     return render(
         request,
         "surveys/contact_list.html",
@@ -88,7 +77,9 @@ def _contact_form(request: HttpRequest, *, project: Project, contact: Contact | 
     if request.method == "POST":
         form = ContactForm(request.POST, instance=contact, project=project)
         if form.is_valid():
-            saved = services.contact_save(actor=request.user, form=form, request=request)
+            saved = partners.contact_save(
+                actor=request.user, project=project, contact=contact, **form.cleaned_data
+            )
             messages.success(request, _("The contact %(name)s was saved.") % {"name": saved.name})
             return redirect("surveys:contact-list", project.pk)
     else:
@@ -108,22 +99,19 @@ def _contact_form(request: HttpRequest, *, project: Project, contact: Contact | 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contact_create(request: HttpRequest, project_pk: int) -> HttpResponse:
-    project = _project(request, project_pk)
-    return _contact_form(request, project=project, contact=None)
+@project_view("surveys.manage")
+def contact_create(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    return _contact_form(request, project=access.project, contact=None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_any_role(request.user)
+    policy.require_any_role(request.user)
     contact = get_object_or_404(
-        Contact.objects.filter(project__federation_id=request.user.federation_id).select_related(
-            "project"
-        ),
-        pk=pk,
+        Contact.objects.in_federation(request.user).select_related("project"), pk=pk
     )
-    _require_coordinator(request, contact.project)
+    policy.project_access_for(request.user, contact.project, "surveys.manage")
     return _contact_form(request, project=contact.project, contact=contact)
 
 
@@ -134,7 +122,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def survey_send(request: HttpRequest, public_id) -> HttpResponse:
     survey = _survey(request, public_id, audience=Audience.PARTNERS)
-    to_invite = services.contacts_to_invite(survey)
+    to_invite = partners.contacts_to_invite(survey)
     status = 200
     if request.method == "POST":
         form = SendForm(request.POST, contacts=to_invite)
@@ -143,12 +131,11 @@ def survey_send(request: HttpRequest, public_id) -> HttpResponse:
             messages.error(request, _("The survey is closed: no links were sent."))
             status = 400
         elif form.is_valid():
-            sent = services.invitations_send(
+            sent = partners.invitations_send(
                 actor=request.user,
                 survey=survey,
                 contacts=list(form.cleaned_data["contacts"]),
                 expires_on=form.cleaned_data["expires_on"],
-                request=request,
             )
             messages.success(
                 request,
@@ -163,8 +150,8 @@ def survey_send(request: HttpRequest, public_id) -> HttpResponse:
         else:
             status = 400
     else:
-        form = SendForm(contacts=to_invite, initial={"expires_on": services.default_expiry()})
-    rows = services.contact_rows(survey)
+        form = SendForm(contacts=to_invite, initial={"expires_on": default_expiry()})
+    rows = partners.contact_rows(survey)
     invited = [row for row in rows if row.invitation]
     chosen = {str(pk) for pk in form["contacts"].value() or []} if form.is_bound else set()
     return render(
@@ -196,7 +183,7 @@ def survey_remind(request: HttpRequest, public_id) -> HttpResponse:
     if not survey.is_open:
         messages.error(request, _("The survey is closed: no reminders were sent."))
         return redirect("surveys:survey-send", survey.public_id)
-    sent = services.invitations_remind(actor=request.user, survey=survey, request=request)
+    sent = partners.invitations_remind(actor=request.user, survey=survey)
     messages.success(
         request,
         ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", sent) % {"count": sent},
@@ -211,7 +198,7 @@ def survey_remind(request: HttpRequest, public_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def anonymous_link(request: HttpRequest, public_id, cohort_pk: int) -> HttpResponse:
     survey = _survey(request, public_id, audience=Audience.PARTICIPANTS)
-    cohort = _cohort(survey, cohort_pk)
+    cohort = _cohort(request, survey, cohort_pk)
     status = 200
     if request.method == "POST":
         form = ExpiryForm(request.POST, required=False)
@@ -220,13 +207,12 @@ def anonymous_link(request: HttpRequest, public_id, cohort_pk: int) -> HttpRespo
             messages.error(request, _("The survey is closed: no link was made."))
             status = 400
         elif form.is_valid():
-            services.anonymous_link_create(
+            distribution.anonymous_link_create(
                 actor=request.user,
                 survey=survey,
                 cohort=cohort,
                 expires_on=form.cleaned_data["expires_on"],
                 renew=renew,
-                request=request,
             )
             messages.success(
                 request,
@@ -239,8 +225,8 @@ def anonymous_link(request: HttpRequest, public_id, cohort_pk: int) -> HttpRespo
             status = 400
     else:
         form = ExpiryForm(required=False)
-    link = services.active_anonymous_link(survey, cohort)
-    url = services.anonymous_url(request, link) if link else ""
+    link = distribution.active_anonymous_link(survey, cohort)
+    url = anonymous_url(link) if link else ""
     return render(
         request,
         "surveys/anonymous_link.html",
@@ -272,7 +258,7 @@ def participant_links(request: HttpRequest, public_id, cohort_pk: int) -> HttpRe
                 "anonymous link instead."
             )
         )
-    cohort = _cohort(survey, cohort_pk)
+    cohort = _cohort(request, survey, cohort_pk)
     status = 200
     if request.method == "POST":
         form = ExpiryForm(request.POST)
@@ -281,13 +267,12 @@ def participant_links(request: HttpRequest, public_id, cohort_pk: int) -> HttpRe
             messages.error(request, _("The survey is closed: no links were made."))
             status = 400
         elif form.is_valid():
-            issued = services.participant_links_issue(
+            issued = distribution.participant_links_issue(
                 actor=request.user,
                 survey=survey,
                 cohort=cohort,
                 expires_on=form.cleaned_data["expires_on"],
                 reissue=reissue,
-                request=request,
             )
             # Rendered, not redirected: the tokens exist only in this response and are shown
             # once. The page must not be cached by the browser or a proxy.
@@ -308,8 +293,8 @@ def participant_links(request: HttpRequest, public_id, cohort_pk: int) -> HttpRe
         else:
             status = 400
     else:
-        form = ExpiryForm(initial={"expires_on": services.default_expiry()})
-    rows = services.participant_rows(survey, cohort)
+        form = ExpiryForm(initial={"expires_on": default_expiry()})
+    rows = distribution.participant_rows(survey, cohort)
     return render(
         request,
         "surveys/participant_links.html",

@@ -1,15 +1,15 @@
 """A survey's results page and its CSV/XLSX export.
 
 The project's coordinators see everything, free-text answers included; the federation's staff
-see the aggregates only (a free-text question shows how many answered, never what); anyone
-else in the federation gets 403, another federation's survey is a 404, and so is a built-in
-survey, which is never answered.
+see the aggregates only (a free-text question shows how many answered, never what): the
+project permission "figures.view". Anyone else with a role in the project gets 403; another
+federation's survey, a project the user has no role in, and a built-in survey (never
+answered) are a 404.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from fokus import access
+from fokus import policy
 from fokus.audit import log_access
 from fokus.exports import FORMATS, table_response
 from fokus.models import AccessAction
@@ -29,22 +29,17 @@ from surveys.results import survey_results as compute_results
 
 
 def _survey_for_results(request: HttpRequest, public_id) -> tuple[Survey, bool]:
-    """The survey and whether the user may see its free-text answers."""
-    access.require_any_role(request.user)
+    """The survey and whether the user may see its free-text answers (the coordinators; the
+    federation's staff see aggregates only)."""
+    policy.require_any_role(request.user)
     survey = get_object_or_404(
-        Survey.objects.filter(
-            federation_id=request.user.federation_id, project__isnull=False
-        ).select_related("project"),
+        Survey.objects.in_federation(request.user)
+        .filter(project__isnull=False)
+        .select_related("project"),
         public_id=public_id,
     )
-    access.require_project(request.user, survey.project)
-    if access.can_coordinate(request.user, survey.project):
-        return survey, True
-    if access.is_federation_staff(request.user):
-        return survey, False
-    raise PermissionDenied(
-        _("Only the project's coordinators and the federation's staff see a survey's results.")
-    )
+    access = policy.project_access_for(request.user, survey.project, "figures.view")
+    return survey, access.sees_individuals
 
 
 def _filter_errors(form: ResultFilterForm) -> list[str]:
@@ -67,7 +62,6 @@ def survey_results(request: HttpRequest, public_id) -> HttpResponse:
                 actor=request.user,
                 action=AccessAction.VIEW,
                 obj=survey,
-                request=request,
                 detail="results" + (f"; {form.describe()}" if form.is_bound else ""),
             )
     else:
@@ -147,7 +141,6 @@ def survey_results_export(request: HttpRequest, public_id, fmt: str) -> HttpResp
         actor=request.user,
         action=AccessAction.EXPORT,
         obj=survey,
-        request=request,
         detail=f"results {fmt}"
         + ("" if free_text else "; aggregates only")
         + (f"; {form.describe()}" if form.is_bound else ""),

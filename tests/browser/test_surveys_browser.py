@@ -19,7 +19,11 @@ def test_a_partner_answers_the_built_in_survey_on_a_phone(
     browser, live_server, django_db_setup, transactional_db, project_a, coordinator, axe_violations
 ):
     restore_built_in_rows()
-    survey = survey_copy(Survey.objects.templates().get(name="Samverkan"), project_a, coordinator)
+    survey = survey_copy(
+        actor=coordinator,
+        source=Survey.objects.templates().get(name="Samverkan"),
+        project=project_a,
+    )
     contact = Contact.objects.create(project=project_a, name="Per Partner", email="p@a.example")
     token = new_token()
     invitation = Invitation.objects.create(

@@ -7,9 +7,11 @@ from django.db import DatabaseError, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 
-from fokus.access import Role
+from fokus import request_context
 from fokus.audit import log_access
 from fokus.models import AccessAction, AccessLogEntry
+from fokus.request_context import RequestContext
+from fokus.roles import Role
 from tests.fokus.test_manage_organisation import edit_project_data
 
 
@@ -57,15 +59,16 @@ def test_it_refuses_to_delete_an_access_log_row_through_the_instance(entry):
 
 
 def test_it_logs_the_object_its_federation_and_the_actor(fed_a, federation_admin, project_a):
-    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.10")
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.10", HTTP_USER_AGENT="Testläsare/1.0")
 
-    row = log_access(
-        actor=federation_admin,
-        action=AccessAction.PRINT,
-        obj=project_a,
-        request=request,
-        detail="Deltagarlista",
-    )
+    # Services take no request: the address comes from the context the middleware sets.
+    with request_context.using(RequestContext.from_request(request)):
+        row = log_access(
+            actor=federation_admin,
+            action=AccessAction.PRINT,
+            obj=project_a,
+            detail="Deltagarlista",
+        )
 
     row.refresh_from_db()
     assert row.federation == fed_a
@@ -79,6 +82,7 @@ def test_it_logs_the_object_its_federation_and_the_actor(fed_a, federation_admin
     assert row.action == "print"
     assert row.detail == "Deltagarlista"
     assert row.ip_address == "192.0.2.10"
+    assert row.user_agent == "Testläsare/1.0"
 
 
 def test_it_takes_the_federation_from_the_object_not_the_actor(federation_admin, fed_b, project_b):
@@ -265,3 +269,13 @@ def test_it_shows_federation_b_admin_only_their_own_log(persona_client, log_rows
 @pytest.mark.parametrize("persona", ["federation_staff", "coordinator", "case_officer_a"])
 def test_it_forbids_the_access_log_to_everyone_but_admins(persona_client, log_rows, persona):
     assert persona_client(persona).get(reverse("manage:access-log")).status_code == 403
+
+
+def test_the_middleware_puts_the_clients_address_on_every_row_a_request_writes(client, coordinator):
+    client.force_login(coordinator)
+    client.post(reverse("logout"), REMOTE_ADDR="198.51.100.7", HTTP_USER_AGENT="Kontorsdator")
+
+    row = AccessLogEntry.objects.get(actor=coordinator, action=AccessAction.LOGOUT)
+    assert (row.ip_address, row.user_agent) == ("198.51.100.7", "Kontorsdator")
+    # Outside a request nothing is known, and nothing is left over from the last one.
+    assert log_access(actor=coordinator, action=AccessAction.VIEW).ip_address is None

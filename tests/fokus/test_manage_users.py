@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertRedirects
 
-from fokus.access import Role
 from fokus.models import AccessLogEntry, Membership, User
+from fokus.roles import Role
 from tests.conftest import make_user
 
 NEW_USER = {"full_name": "Nora Ny", "email": "Nora.Ny@Ekeby.example", "phone": "070-123 45 67"}

@@ -67,8 +67,8 @@ def test_it_shows_a_start_page_section_per_role(persona, persona_client):
 def test_it_shows_every_section_of_a_person_with_several_roles(
     case_officer_a, project_a, agency_af, persona_client
 ):
-    from fokus.access import Role
     from fokus.models import Membership
+    from fokus.roles import Role
 
     Membership.objects.create(
         user=case_officer_a,

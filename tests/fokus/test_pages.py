@@ -6,8 +6,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from fokus.access import Role
 from fokus.models import Membership, User
+from fokus.roles import Role
 
 
 def test_it_shows_the_accessibility_statement_without_login(db):

@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from fokus import access
-from fokus.access import Role
+from fokus import policy
 from fokus.models import Membership, Project, User
+from fokus.roles import Role
 from tests.conftest import make_user
 
 
@@ -145,7 +145,7 @@ def test_it_offers_the_edit_link_only_to_the_admin(persona_client, project_a):
     ],
 )
 def test_it_reports_the_roles_a_user_holds(request, persona, expected):
-    assert access.roles(request.getfixturevalue(persona)) == expected
+    assert policy.roles(request.getfixturevalue(persona)) == expected
 
 
 def test_it_reports_every_role_of_a_user_with_several(fed_a, project_a, agency_af):
@@ -157,26 +157,26 @@ def test_it_reports_every_role_of_a_user_with_several(fed_a, project_a, agency_a
         (Role.CASE_OFFICER, {"agency": agency_af}),
     )
 
-    assert access.roles(user) == {Role.COORDINATOR, Role.CASE_OFFICER}
+    assert policy.roles(user) == {Role.COORDINATOR, Role.CASE_OFFICER}
 
 
 def test_it_reports_no_roles_for_an_anonymous_or_deactivated_user(coordinator):
     coordinator.is_active = False
     coordinator.save()
 
-    assert access.roles(AnonymousUser()) == set()
-    assert access.roles(fresh(coordinator)) == set()
+    assert policy.roles(AnonymousUser()) == set()
+    assert policy.roles(fresh(coordinator)) == set()
 
 
 def test_it_sees_a_new_role_once_the_cache_is_forgotten(no_role_user):
-    assert access.roles(no_role_user) == set()
+    assert policy.roles(no_role_user) == set()
     Membership.objects.create(
         user=no_role_user, federation=no_role_user.federation, role=Role.FEDERATION_STAFF
     )
 
-    access.forget_memberships(no_role_user)
+    policy.forget_memberships(no_role_user)
 
-    assert access.roles(no_role_user) == {Role.FEDERATION_STAFF}
+    assert policy.roles(no_role_user) == {Role.FEDERATION_STAFF}
 
 
 @pytest.mark.parametrize(
@@ -191,32 +191,33 @@ def test_it_sees_a_new_role_once_the_cache_is_forgotten(no_role_user):
     ],
 )
 def test_it_knows_who_is_a_federation_admin(request, persona, expected):
-    assert access.is_federation_admin(request.getfixturevalue(persona)) is expected
+    assert policy.is_federation_admin(request.getfixturevalue(persona)) is expected
 
 
 def test_it_does_not_make_an_admin_of_a_membership_in_another_federation(fed_b, coordinator):
     Membership.objects.create(user=coordinator, federation=fed_b, role=Role.FEDERATION_ADMIN)
 
-    assert not access.is_federation_admin(fresh(coordinator))
+    assert not policy.is_federation_admin(fresh(coordinator))
 
 
 def test_it_lets_a_coordinator_coordinate_only_their_own_project(
     coordinator, project_a, project_a_other, project_b
 ):
-    assert access.can_coordinate(coordinator, project_a)
-    assert not access.can_coordinate(coordinator, project_a_other)
-    assert not access.can_coordinate(coordinator, project_b)
+    assert policy.can_coordinate(coordinator, project_a)
+    assert not policy.can_coordinate(coordinator, project_a_other)
+    assert not policy.can_coordinate(coordinator, project_b)
 
 
 @pytest.mark.parametrize("persona", ["case_group_member", "federation_admin", "case_officer_a"])
 def test_it_lets_no_other_role_coordinate(request, project_a, persona):
-    assert not access.can_coordinate(request.getfixturevalue(persona), project_a)
+    assert not policy.can_coordinate(request.getfixturevalue(persona), project_a)
 
 
 def test_it_lets_only_the_federations_admin_manage_project_settings(
     federation_admin, outsider_admin, coordinator, project_a, project_b
 ):
-    assert access.can_manage_project_settings(federation_admin, project_a)
-    assert not access.can_manage_project_settings(federation_admin, project_b)
-    assert not access.can_manage_project_settings(outsider_admin, project_a)
-    assert not access.can_manage_project_settings(coordinator, project_a)
+    assert policy.ProjectAccess(federation_admin, project_a).can("project.settings")
+    # Another federation's project is not theirs at all: no access object, a 404.
+    assert not policy.has_project(federation_admin, project_b)
+    assert not policy.has_project(outsider_admin, project_a)
+    assert not policy.ProjectAccess(coordinator, project_a).can("project.settings")

@@ -1,9 +1,10 @@
 from django.core.management import call_command
 
-from fokus.access import Role
-from fokus.demo import DEMO_PASSWORD
+from cohorts.models import Cohort
+from demo.fokus import DEMO_PASSWORD
 from fokus.models import Agency, Federation, Membership, Municipality, Project, User
-from participants.models import Cohort, Enrolment
+from fokus.roles import Role
+from participants.models import Enrolment
 from referrals.models import CaseGroupMeeting, Consent, Referral
 
 

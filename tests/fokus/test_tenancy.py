@@ -4,8 +4,8 @@
 import pytest
 from django.db import DatabaseError, IntegrityError, transaction
 
-from fokus.access import Role
 from fokus.models import Membership, Project
+from fokus.roles import Role
 from participants.models import Enrolment
 from referrals.models import Referral
 from surveys.models import Survey

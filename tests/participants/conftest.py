@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from fokus.access import Role
+from fokus.roles import Role
 from participants.models import Enrolment
 from participants.services import enrolment_start
 from referrals.models import ReferralStatus

@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from cohorts.models import Cohort
 from participants.attendance import (
     AttendanceSummary,
     absence_flags,
@@ -17,7 +18,7 @@ from participants.attendance import (
     attendance_summaries,
     attendance_summary,
 )
-from participants.models import Attendance, Cohort, Enrolment, GroupSession
+from participants.models import Attendance, Enrolment, GroupSession
 
 pytestmark = pytest.mark.django_db
 

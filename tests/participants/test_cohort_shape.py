@@ -11,7 +11,8 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from participants.models import Cohort, Enrolment
+from cohorts.models import Cohort
+from participants.models import Enrolment
 from referrals.models import ReferralStatus
 from tests.conftest import test_personnummer
 from tests.participants.test_cohort_views import cohort_data, parse

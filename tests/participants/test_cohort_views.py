@@ -11,8 +11,8 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from cohorts.models import AgencyYearQuota, Cohort
 from fokus.models import AccessAction, AccessLogEntry, IntakeMode, Municipality
-from participants.models import AgencyYearQuota, Cohort
 from referrals.models import ReferralStatus
 from tests.conftest import test_personnummer
 
@@ -119,7 +119,7 @@ def test_it_creates_a_start(persona_client, persona, project_a, municipality_a2)
         cohort.release_date,
     ) == (project_a, municipality_a2, date(2027, 2, 1), 12, 3, date(2027, 1, 15))
     assert AccessLogEntry.objects.filter(
-        action=AccessAction.CREATE, object_type="participants.cohort", object_id=str(cohort.pk)
+        action=AccessAction.CREATE, object_type="cohorts.cohort", object_id=str(cohort.pk)
     ).exists()
     shown = client.get(response["Location"])
     assert escape(_("The start %(cohort)s was saved.") % {"cohort": cohort}) in shown.text

@@ -10,16 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fokus.access import Role
+from cohorts.models import Cohort
+from fokus.roles import Role
 from participants.due import due_list
-from participants.models import (
-    Attendance,
-    ClientMeeting,
-    Cohort,
-    Enrolment,
-    GroupSession,
-    MeetingKind,
-)
+from participants.models import Attendance, ClientMeeting, Enrolment, GroupSession, MeetingKind
 from participants.services import enrolment_exit, enrolment_start
 from tests.conftest import make_user
 

@@ -303,7 +303,7 @@ def test_it_is_not_found_for_an_unknown_meeting(client_a):
 def test_it_lets_a_coordinator_of_the_project_change_a_colleagues_meeting(
     meeting, fed_a, project_a
 ):
-    from fokus.access import Role
+    from fokus.roles import Role
 
     colleague = make_user(
         fed_a, "kollega@a.example", "Kalle Kollega", (Role.COORDINATOR, {"project": project_a})

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from cohorts.models import Cohort
 from fokus.models import AccessAction, AccessLogEntry
 from participants import meetings
 from participants.meetings import session_save
-from participants.models import Attendance, Cohort, Enrolment, GroupSession
+from participants.models import Attendance, Enrolment, GroupSession
 from participants.services import enrolment_start
 
 FORM_ERRORS = "The form has errors. Correct the fields marked below; nothing has been saved yet."

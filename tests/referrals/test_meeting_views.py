@@ -12,8 +12,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from fokus.access import Role
 from fokus.models import AccessAction, AccessLogEntry
+from fokus.roles import Role
 from participants.models import Enrolment
 from referrals import services
 from referrals.models import (

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from django.db import connection, connections
 
-from fokus.access import Role
+from cohorts.models import AgencyYearQuota
 from fokus.models import AgencyKind
-from participants.models import AgencyYearQuota
+from fokus.roles import Role
 from referrals import quota, services
 from referrals.models import Referral, ReferralStatus
 from referrals.services import ReferralError

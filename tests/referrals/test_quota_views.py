@@ -14,8 +14,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cohorts.models import AgencyYearQuota, Cohort
 from fokus.models import IntakeMode
-from participants.models import AgencyYearQuota, Cohort
 from referrals.models import ReferralStatus
 from tests.conftest import test_personnummer
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from cohorts.models import Cohort
 from fokus.models import AccessAction, AccessLogEntry
-from participants.models import Cohort
 from referrals import services
 from referrals.forms.referral import ReferralForm
 from referrals.models import (

@@ -196,7 +196,7 @@ def test_it_decides_a_referral_only_once(submitted, case_group_member):
 
 
 def test_it_lets_consent_be_withdrawn_after_a_decline(submitted, case_group_member, case_officer_a):
-    from referrals import permissions
+    from fokus import policy
 
     services.referral_decide(
         actor=case_group_member,
@@ -206,7 +206,7 @@ def test_it_lets_consent_be_withdrawn_after_a_decline(submitted, case_group_memb
         today=TODAY,
     )
     submitted.refresh_from_db()
-    assert permissions.can_withdraw_consent(case_officer_a, submitted)
+    assert policy.referrals.can_withdraw_consent(case_officer_a, submitted)
     services.consent_withdraw(
         actor=case_officer_a, referral=submitted, withdrawn_on=TODAY, channel="letter"
     )

@@ -61,8 +61,9 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
+from cohorts.models import Cohort
 from fokus.models import Agency, Municipality, Project, User
-from participants.models import Cohort, Enrolment, FollowUp
+from participants.models import Enrolment, FollowUp
 from referrals.models import Referral, ReferralStatus
 from stepladder.models import Ladder, Rating, RatingKind, Step
 from surveys.models import (

@@ -1,4 +1,4 @@
-"""The figures of the final and interim reports (`reports.figures`, `reports.report_tables`),
+"""The figures of the final and interim reports (`reports.figures`, `reports.final_tables`),
 checked against the constructed project of `tests.reports.project_dataset`, whose every figure
 is worked out by hand in its docstring."""
 
@@ -10,12 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from participants.models import Cohort, Enrolment
+from cohorts.models import Cohort
+from participants.models import Enrolment
 from reports import figures
 from reports.figures import ByGender, Period
+from reports.final_tables import participants_table, steps_table
 from reports.models import ReportSettings
-from reports.report_tables import SmallCells, participants_table, steps_table
-from reports.smallcells import suppress
+from reports.project_reports import half_years
+from reports.smallcells import SmallCells, suppress
 from tests.reports.project_dataset import Builder, build
 
 pytestmark = pytest.mark.django_db
@@ -226,8 +228,6 @@ def test_it_costs_the_same_queries_for_4_and_20_participants(data, many, project
 
 
 def test_it_lists_the_half_years_since_the_project_start(project_a):
-    from reports.project_reports import half_years
-
     def halves(today):
         return [(year, half) for year, half, _period in half_years(project_a, today)]
 

@@ -1,4 +1,5 @@
-"""Follow-up and exit reports of one participant (reports.participant_reports and its views):
+"""Follow-up and exit reports of one participant (reports.participant_reports, reports.services,
+reports.sharing, fokus.policy.reports and the views):
 writing, previewing and finalising to a stored PDF, immutability, re-issue, sharing by consent,
 the e-mail to the agencies, the due list and the timeline, and who may open what.
 
@@ -19,8 +20,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from fokus.access import Role
 from fokus.models import AccessAction, AccessLogEntry, Agency, AgencyKind
+from fokus.policy import reports as report_policy
+from fokus.roles import Role
 from participants.due import due_list
 from participants.meetings import meeting_save
 from participants.models import (
@@ -40,7 +42,7 @@ from participants.services import enrolment_exit, enrolment_start
 from participants.timeline import timeline
 from referrals.models import ReferralStatus
 from referrals.services import Decision, consent_withdraw, referral_decide
-from reports import participant_reports as services
+from reports import participant_reports, services, sharing
 from reports.due import reports as reports_due
 from reports.models import ParticipantReport, ParticipantReportKind, ReportStatus
 from reports.timeline import report_events
@@ -241,7 +243,7 @@ def participation(admit, coordinator, agency_af, cohort):
 
 @pytest.fixture
 def draft(participation, coordinator):
-    return services.report_create(
+    return services.participant_report_create(
         actor=coordinator, enrolment=participation, kind=Kind.FOLLOW_UP_3, **texts()
     )
 
@@ -249,7 +251,7 @@ def draft(participation, coordinator):
 @pytest.fixture
 def final(draft, coordinator, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return services.report_finalise(actor=coordinator, report=draft)
+        return services.participant_report_finalise(actor=coordinator, report=draft)
 
 
 def download(user, report):
@@ -328,7 +330,9 @@ def test_it_keeps_one_report_per_kind(draft, coordinator):
     assert response.status_code == 400
     assert ParticipantReport.objects.count() == 1
     with pytest.raises(services.ReportError):
-        services.report_create(actor=coordinator, enrolment=draft.enrolment, kind=Kind.FOLLOW_UP_3)
+        services.participant_report_create(
+            actor=coordinator, enrolment=draft.enrolment, kind=Kind.FOLLOW_UP_3
+        )
 
 
 def test_it_edits_a_draft(draft, coordinator):
@@ -413,9 +417,11 @@ def test_it_writes_the_exit_report_with_the_hand_over(participation, coordinator
         income_source_after="salary",
         occupation_after="work",
     )
-    assert services.kinds_available(enrolment) == [Kind.EXIT]
-    report = services.report_create(actor=coordinator, enrolment=enrolment, kind=Kind.EXIT)
-    final = services.report_finalise(actor=coordinator, report=report)
+    assert participant_reports.kinds_available(enrolment) == [Kind.EXIT]
+    report = services.participant_report_create(
+        actor=coordinator, enrolment=enrolment, kind=Kind.EXIT
+    )
+    final = services.participant_report_finalise(actor=coordinator, report=report)
     content = pdf_text(body(download(coordinator, final)))
     for expected in (
         "2027-02-26",
@@ -440,17 +446,19 @@ def test_a_protected_identity_is_named_by_its_alias(make_referral, coordinator, 
     )
     referral_decide(actor=coordinator, referral=referral, decision=Decision.ACCEPT, cohort=cohort)
     enrolment = Enrolment.objects.get(referral=referral)
-    report = services.report_create(actor=coordinator, enrolment=enrolment, kind=Kind.FOLLOW_UP_3)
-    context = services.report_context(services.fetch_for_context(report.pk))
+    report = services.participant_report_create(
+        actor=coordinator, enrolment=enrolment, kind=Kind.FOLLOW_UP_3
+    )
+    context = participant_reports.report_context(participant_reports.fetch_for_context(report.pk))
     assert context["participant_name"] == "Fjärilen"
     assert "Fjärilen" in client_for(coordinator).get(url("preview", report)).content.decode()
 
 
 def test_the_report_context_costs_the_same_however_much_there_is(participation, draft, coordinator):
     def count() -> int:
-        report = services.fetch_for_context(draft.pk)
+        report = participant_reports.fetch_for_context(draft.pk)
         with CaptureQueriesContext(connection) as queries:
-            services.report_context(report)
+            participant_reports.report_context(report)
         return len(queries)
 
     before = count()
@@ -494,7 +502,9 @@ def test_a_finalised_report_never_changes(final, coordinator):
     # The preview of a finalised report is the stored PDF.
     assert client.get(url("preview", final))["Location"] == url("pdf", final)
     with pytest.raises(services.ReportError):
-        services.report_update(actor=coordinator, report=final, **texts(summary="Ändrad"))
+        services.participant_report_update(
+            actor=coordinator, report=final, **texts(summary="Ändrad")
+        )
 
 
 def test_it_reissues_a_new_version_that_supersedes_the_old_on_finalising(
@@ -516,7 +526,7 @@ def test_it_reissues_a_new_version_that_supersedes_the_old_on_finalising(
 
     client.post(url("edit", second), texts(summary="Rättad sammanfattning"))
     assert client.post(url("finalise", second)).status_code == 302
-    reports = {r.version: r for r in services.reports_of(final.enrolment)}
+    reports = {r.version: r for r in participant_reports.reports_of(final.enrolment)}
     assert reports[1].is_superseded and not reports[2].is_superseded
     page = client.get(list_url(final.enrolment)).content.decode()
     assert text("Superseded") in page
@@ -527,7 +537,7 @@ def test_it_reissues_a_new_version_that_supersedes_the_old_on_finalising(
     latest = download(case_officer_a, second)
     assert latest.status_code == 200
     assert "Rättad sammanfattning" in pdf_text(body(latest))
-    assert [r.pk for r in services.shared_reports_for(case_officer_a, final.enrolment)] == [
+    assert [r.pk for r in report_policy.shared_reports_for(case_officer_a, final.enrolment)] == [
         second.pk
     ]
     # A superseded version cannot be re-issued; the latest can.
@@ -562,15 +572,15 @@ def test_sharing_follows_the_referring_and_involved_agencies_whose_box_is_ticked
     )
 
     plain = admit(serial="981", social_services_involved=False)
-    assert services.sharing_agencies(plain) == [agency_af]
+    assert sharing.sharing_agencies(plain) == [agency_af]
 
     involved = admit(serial="982", fk_involved=True, region_involved=True)
-    assert set(services.sharing_agencies(involved)) == {agency_af, agency_fk, agency_soc, region}
+    assert set(sharing.sharing_agencies(involved)) == {agency_af, agency_fk, agency_soc, region}
 
     # An agency of a kind without a box on the consent gets nothing, even as the referrer.
     other = Agency.objects.get(name="Bemanningsbolaget")
     by_other = admit(serial="983", agency=other, social_services_involved=False)
-    assert services.sharing_agencies(by_other) == []
+    assert sharing.sharing_agencies(by_other) == []
 
 
 def test_the_referring_officer_reads_and_downloads_and_another_agency_gets_404(
@@ -597,10 +607,12 @@ def test_an_involved_agency_reads_the_report_without_the_participant_page(
     admit, coordinator, case_officer_b, agency_fk
 ):
     enrolment = admit(serial="984", fk_involved=True)
-    report = services.report_create(actor=coordinator, enrolment=enrolment, kind=Kind.FOLLOW_UP_3)
+    report = services.participant_report_create(
+        actor=coordinator, enrolment=enrolment, kind=Kind.FOLLOW_UP_3
+    )
     client = client_for(case_officer_b)
     assert client.get(list_url(enrolment)).status_code == 404
-    report = services.report_finalise(actor=coordinator, report=report)
+    report = services.participant_report_finalise(actor=coordinator, report=report)
     assert agency_fk in report.shared_with.all()
     page = client.get(list_url(enrolment))
     assert page.status_code == 200 and page.context["reports"] == [report]
@@ -612,7 +624,7 @@ def test_an_involved_agency_reads_the_report_without_the_participant_page(
 
 def test_after_consent_withdrawal_nothing_is_shared_any_more(final, case_officer_a, coordinator):
     enrolment = final.enrolment
-    assert services.shared_reports_for(case_officer_a, enrolment) == [final]
+    assert report_policy.shared_reports_for(case_officer_a, enrolment) == [final]
     consent_withdraw(
         actor=case_officer_a,
         referral=enrolment.referral,
@@ -622,13 +634,13 @@ def test_after_consent_withdrawal_nothing_is_shared_any_more(final, case_officer
     enrolment.refresh_from_db()
     assert download(case_officer_a, final).status_code == 404
     assert client_for(case_officer_a).get(list_url(enrolment)).status_code == 404
-    assert services.shared_reports_for(case_officer_a, enrolment) == []
+    assert report_policy.shared_reports_for(case_officer_a, enrolment) == []
     # The coordinators keep what was sent, but write and share nothing more.
     assert download(coordinator, final).status_code == 200
     client = client_for(coordinator)
     assert client.post(url("reissue", final)).status_code == 403
     assert client.get(create_url(enrolment)).status_code == 403
-    assert services.sharing_agencies(enrolment) == []
+    assert sharing.sharing_agencies(enrolment) == []
 
 
 def test_a_draft_is_not_finalised_after_the_consent_is_withdrawn(
@@ -640,7 +652,7 @@ def test_a_draft_is_not_finalised_after_the_consent_is_withdrawn(
     client = client_for(coordinator)
     assert client.post(url("finalise", draft)).status_code == 403
     with pytest.raises(services.ReportError):
-        services.report_finalise(actor=coordinator, report=draft)
+        services.participant_report_finalise(actor=coordinator, report=draft)
     draft.refresh_from_db()
     assert draft.status == ReportStatus.DRAFT and not draft.pdf
     assert client.get(url("edit", draft)).status_code == 403
@@ -689,10 +701,12 @@ def test_nobody_is_emailed_when_the_consent_covers_no_agency(
     other = Agency.objects.create(federation=fed_a, kind=AgencyKind.OTHER, name="Övrig part")
     make_user(fed_a, "ovrig@a.example", "Öv Rig", (Role.CASE_OFFICER, {"agency": other}))
     enrolment = admit(serial="985", agency=other, social_services_involved=False)
-    report = services.report_create(actor=coordinator, enrolment=enrolment, kind=Kind.FOLLOW_UP_3)
+    report = services.participant_report_create(
+        actor=coordinator, enrolment=enrolment, kind=Kind.FOLLOW_UP_3
+    )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_finalise(actor=coordinator, report=report)
+        report = services.participant_report_finalise(actor=coordinator, report=report)
     assert list(report.shared_with.all()) == []
     assert mail.outbox == []
 
@@ -718,12 +732,14 @@ def test_the_follow_up_reports_are_due_three_and_six_months_after_enrolment_at_m
     # The due list links to a new report of the kind, then to its draft.
     item = next(iter(reports_due(Enrolment.objects.filter(pk=enrolment.pk), TODAY)))
     assert item.action_url == create_url(enrolment) + "?kind=follow_up_3"
-    report = services.report_create(actor=coordinator, enrolment=enrolment, kind=Kind.FOLLOW_UP_3)
+    report = services.participant_report_create(
+        actor=coordinator, enrolment=enrolment, kind=Kind.FOLLOW_UP_3
+    )
     item = next(iter(reports_due(Enrolment.objects.filter(pk=enrolment.pk), TODAY)))
     assert item.action_url == url("edit", report)
     # A draft is not yet a report: still due. Once finalised, gone.
     assert len(_items(enrolment)) == 2
-    services.report_finalise(actor=coordinator, report=report)
+    services.participant_report_finalise(actor=coordinator, report=report)
     assert _items(enrolment) == [(date(2027, 2, 28), _("Follow-up report (6 months)"))]
     # On the coordinators' due list, overdue.
     listed = due_list(Enrolment.objects.filter(pk=enrolment.pk), date(2027, 3, 1))
@@ -744,8 +760,10 @@ def test_the_exit_report_is_due_on_the_exit_date_until_finalised(participation, 
         occupation_after="other",
     )
     assert _items(participation) == [(date(2027, 2, 26), _("Exit report"))]
-    report = services.report_create(actor=coordinator, enrolment=participation, kind=Kind.EXIT)
-    services.report_finalise(actor=coordinator, report=report)
+    report = services.participant_report_create(
+        actor=coordinator, enrolment=participation, kind=Kind.EXIT
+    )
+    services.participant_report_finalise(actor=coordinator, report=report)
     assert _items(participation) == []
 
 
@@ -763,7 +781,7 @@ def test_the_due_rule_costs_one_query_however_many_participations(admit, coordin
 
 def test_a_finalised_report_is_in_the_timeline_with_its_pdf(draft, coordinator):
     assert report_events(draft.enrolment, editable=True) == []
-    final = services.report_finalise(actor=coordinator, report=draft)
+    final = services.participant_report_finalise(actor=coordinator, report=draft)
     (event,) = report_events(final.enrolment, editable=True)
     assert event.category == "report"
     assert event.url == url("pdf", final)
@@ -791,7 +809,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("persona", [*EXPECTED, "anonymous"])
 def test_each_view_answers_each_persona(persona, persona_client, final, coordinator, admit):
-    second_draft = services.report_create(
+    second_draft = services.participant_report_create(
         actor=coordinator, enrolment=final.enrolment, kind=Kind.FOLLOW_UP_6
     )
     # Both follow-up kinds are taken above: a new report is written for another participant.
@@ -850,8 +868,10 @@ def test_the_list_costs_the_same_however_many_reports(final, coordinator):
         return len(queries)
 
     before = count()
-    services.report_reissue(actor=coordinator, report=final)
-    services.report_create(actor=coordinator, enrolment=final.enrolment, kind=Kind.FOLLOW_UP_6)
+    services.participant_report_reissue(actor=coordinator, report=final)
+    services.participant_report_create(
+        actor=coordinator, enrolment=final.enrolment, kind=Kind.FOLLOW_UP_6
+    )
     assert count() == before
 
 
@@ -862,3 +882,30 @@ def test_the_coordinators_list_offers_what_can_be_done(final, coordinator):
     assert url("pdf", final) in html and url("reissue", final) in html
     assert create_url(final.enrolment) + "?kind=follow_up_6" in html
     assert create_url(final.enrolment) + "?kind=follow_up_3" not in html
+
+
+# --- The tenant-aware querysets -------------------------------------------------------------------
+
+
+def test_it_scopes_reports_for_each_persona(
+    final,
+    coordinator,
+    case_officer_a,
+    case_officer_b,
+    federation_staff,
+    case_group_member,
+    outsider,
+):
+    def visible(user) -> set[int]:
+        return set(ParticipantReport.objects.for_user(user).values_list("pk", flat=True))
+
+    second = services.participant_report_reissue(actor=coordinator, report=final)
+    # Coordinators: every version and draft. The referring agency: the latest finalised one.
+    assert visible(coordinator) == {final.pk, second.pk}
+    assert visible(case_officer_a) == {final.pk}
+    for user in (case_officer_b, federation_staff, case_group_member, outsider):
+        assert visible(user) == set()
+    # The tenant only: what views fetch one report through before they ask the rules.
+    in_federation = ParticipantReport.objects.in_federation(federation_staff)
+    assert set(in_federation.values_list("pk", flat=True)) == {final.pk, second.pk}
+    assert not ParticipantReport.objects.in_federation(outsider).exists()

@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from fokus.access import Role
 from fokus.models import AccessAction, AccessLogEntry
+from fokus.roles import Role
 from reports.models import ReportSettings
 from tests.conftest import make_user
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from fokus import versions
 from fokus.models import AccessLogEntry
 from participants.models import Enrolment
 from referrals.models import ReferralStatus
@@ -141,7 +142,7 @@ def test_it_copies_everything_into_a_new_version_and_leaves_old_ratings_alone(
     old_marker = old_step.markers.get(text="Kartläggning gjord")
     rating = _rate(enrolment, old_step, coordinator, old_marker)
 
-    copy = ladders.new_version(own_ladder, federation_admin)
+    copy = ladders.ladder_new_version(actor=federation_admin, ladder=own_ladder)
 
     assert (copy.name, copy.version, copy.previous_version) == ("BIP-trappan", 2, own_ladder)
     assert copy.federation_id == own_ladder.federation_id
@@ -153,19 +154,19 @@ def test_it_copies_everything_into_a_new_version_and_leaves_old_ratings_alone(
     assert list(rating.markers.all()) == [old_marker]
     assert Marker.objects.filter(step__ladder=own_ladder).count() == 3
     # A second new version from the old one continues the chain at its end.
-    third = ladders.new_version(own_ladder, federation_admin)
+    third = ladders.ladder_new_version(actor=federation_admin, ladder=own_ladder)
     assert (third.version, third.previous_version) == (3, copy)
-    assert ladders.chain_of(copy) == [own_ladder, copy, third]
+    assert versions.chain_of(copy) == [own_ladder, copy, third]
 
 
 def test_it_copies_a_built_in_ladder_into_an_own_one(fed_a, federation_admin):
     built_in = default_ladder()
-    copy = ladders.new_version(built_in, federation_admin)
+    copy = ladders.ladder_new_version(actor=federation_admin, ladder=built_in)
     assert copy.name == f"{built_in.name} (Förbund A)"
     assert (copy.federation, copy.version, copy.previous_version) == (fed_a, 1, None)
     assert ladders.steps_of(copy) == ladders.steps_of(built_in)
     # Copying it again makes the next version of that copy.
-    again = ladders.new_version(built_in, federation_admin)
+    again = ladders.ladder_new_version(actor=federation_admin, ladder=built_in)
     assert (again.name, again.version, again.previous_version) == (copy.name, 2, copy)
     assert Ladder.objects.filter(federation=None).count() == 1
 
@@ -459,7 +460,7 @@ def test_it_makes_a_new_version_and_opens_it_for_editing(admin_client_a, own_lad
 def test_it_keeps_the_name_of_the_chain_when_editing_a_new_version(
     admin_client_a, own_ladder, federation_admin
 ):
-    copy = ladders.new_version(own_ladder, federation_admin)
+    copy = ladders.ladder_new_version(actor=federation_admin, ladder=own_ladder)
     rows = [("Ett", "", ""), ("Två", "", "")]
     response = admin_client_a.post(
         reverse("stepladder:ladder-edit", args=[copy.pk]), _steps_post(rows)

@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from participants.models import Cohort, Enrolment
+from cohorts.models import Cohort
+from participants.models import Enrolment
 from referrals.models import ReferralStatus
 from stepladder.charts_bar import distribution_chart
 from stepladder.models import Ladder, ProjectLadder, Rating, RatingKind, Step

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from fokus.access import Role
-from participants.models import Cohort
+from cohorts.models import Cohort
+from fokus.roles import Role
 from tests.conftest import make_user
 from tests.stepladder import test_stats as dataset_module
 from tests.stepladder.test_stats import DEC, ENROLMENT, MAR, QUARTERLY, SEP

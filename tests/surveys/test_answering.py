@@ -14,8 +14,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 from pghistory.models import Context
 
+from cohorts.models import Cohort
 from fokus.models import AccessLogEntry
-from participants.models import Cohort
 from referrals.models import ReferralStatus
 from referrals.services import Decision, referral_decide
 from surveys import answering

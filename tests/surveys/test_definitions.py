@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from fokus.access import Role
 from fokus.models import AccessLogEntry, Membership, Project
-from surveys import definitions
-from surveys.definitions import QuestionData
+from fokus.policy import surveys as survey_policy
+from fokus.roles import Role
+from surveys import definitions, translations
 from surveys.models import Answer, Channel, Option, Question, Response, Survey
+from surveys.questions import QuestionData, questions_of
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def client_a(coordinator):
 @pytest.fixture
 def survey(partner_template, project_a, coordinator):
     """The project's copy of the partner survey."""
-    return definitions.survey_copy(partner_template, project_a, coordinator)
+    return definitions.survey_copy(actor=coordinator, source=partner_template, project=project_a)
 
 
 @pytest.fixture
@@ -147,7 +148,7 @@ def questions_post(questions, *, total=None, initial=0, **survey_fields):
 def current_questions(survey):
     """The editor's data for the survey's questions as they are."""
     rows = []
-    for position, q in enumerate(definitions.questions_of(survey), start=1):
+    for position, q in enumerate(questions_of(survey), start=1):
         rows.append(
             {
                 "source_id": q.source_id,
@@ -342,7 +343,9 @@ def test_it_copies_another_project_survey_the_coordinator_runs(
     Membership.objects.create(
         user=coordinator, federation=fed_a, role=Role.COORDINATOR, project=project_a_other
     )
-    source = definitions.survey_copy(partner_template, project_a_other, coordinator)
+    source = definitions.survey_copy(
+        actor=coordinator, source=partner_template, project=project_a_other
+    )
     response = client_a.post(url("survey-copy", project_a.pk, source.public_id))
     assert response.status_code == 302
     copy = Survey.objects.get(project=project_a)
@@ -352,8 +355,12 @@ def test_it_copies_another_project_survey_the_coordinator_runs(
 def test_it_does_not_copy_a_survey_the_coordinator_cannot_see(
     client_a, project_a, project_a_other, project_b, other_coordinator, partner_template
 ):
-    not_mine = definitions.survey_copy(partner_template, project_a_other, other_coordinator)
-    other_federation = definitions.survey_copy(partner_template, project_b, other_coordinator)
+    not_mine = definitions.survey_copy(
+        actor=other_coordinator, source=partner_template, project=project_a_other
+    )
+    other_federation = definitions.survey_copy(
+        actor=other_coordinator, source=partner_template, project=project_b
+    )
     for source in (not_mine, other_federation):
         response = client_a.post(url("survey-copy", project_a.pk, source.public_id))
         assert response.status_code == 404
@@ -614,7 +621,7 @@ def test_it_refuses_to_change_the_questions_once_answered(client_a, survey):
     data = questions_post(current_questions(survey)[:3], name=PARTNER)
     response = client_a.post(url("survey-edit", survey.public_id), data)
     assert response.status_code == 403
-    assert escape(definitions.edit_refusal(survey)) in response.content.decode()
+    assert escape(survey_policy.edit_refusal(survey)) in response.content.decode()
     survey.refresh_from_db()
     assert shape(survey) == before
     with pytest.raises(definitions.QuestionsLocked):
@@ -626,7 +633,7 @@ def test_it_refuses_to_change_the_questions_once_answered(client_a, survey):
             thanks="",
             is_open=True,
             follows_individuals=False,
-            questions=definitions.questions_of(survey),
+            questions=questions_of(survey),
         )
 
 
@@ -660,7 +667,7 @@ def test_a_new_version_copies_the_questions_and_closes_the_old_one(client_a, sur
     assert new.name == survey.name and new.copied_from == survey.copied_from
     assert shape(new) == shape(survey)
     # The new version is unanswered, so its questions can be changed.
-    assert definitions.can_change_questions(new)
+    assert survey_policy.can_change_questions(new)
     data = questions_post([{"kind": "text", "text": "Bara en fråga"}], name=new.name)
     assert client_a.post(url("survey-edit", new.public_id), data).status_code == 302
     assert survey.questions.count() == 9 and new.questions.count() == 1
@@ -689,7 +696,7 @@ def test_built_in_surveys_are_read_only(client_a, partner_template):
     assert response.status_code == 403
     assert Survey.objects.templates().count() == 3
     with pytest.raises(definitions.SurveyReadOnly):
-        definitions.new_version(partner_template, partner_template.created_by)
+        definitions.survey_new_version(actor=partner_template.created_by, survey=partner_template)
 
 
 # --- Pages and access -----------------------------------------------------------------------
@@ -736,7 +743,7 @@ def test_the_detail_page_links_to_sending_answering_and_results(
     assert url("paper-answer", small_survey.public_id) in body
     assert url("survey-results", small_survey.public_id) in body
     assert url("survey-edit", small_survey.public_id) in body
-    assert definitions.language_name("en") in body
+    assert translations.language_name("en") in body
     partner = client_a.get(url("survey-detail", survey.public_id)).content.decode()
     assert url("survey-send", survey.public_id) in partner
     assert url("anonymous-link", survey.public_id, cohort.pk) not in partner

@@ -12,9 +12,10 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from fokus.access import Role
+from cohorts.models import Cohort
 from fokus.models import AccessAction, AccessLogEntry
-from participants.models import Cohort, Enrolment
+from fokus.roles import Role
+from participants.models import Enrolment
 from participants.services import enrolment_start
 from referrals.models import ReferralStatus
 from referrals.services import Decision, referral_decide

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import load_workbook
 
+from cohorts.models import Cohort
 from fokus.models import AccessAction, AccessLogEntry
-from participants.models import Cohort, Enrolment
+from participants.models import Enrolment
 from surveys.charts import bar_chart
 from surveys.models import (
     Answer,
@@ -489,7 +490,7 @@ def test_another_project_coordinator_is_refused(partner_survey, other_coordinato
 
 @pytest.fixture
 def other_coordinator(fed_a, project_a_other):
-    from fokus.access import Role
+    from fokus.roles import Role
     from tests.conftest import make_user
 
     return make_user(

@@ -1,0 +1,31 @@
+"""Organisations, people and their roles: the tenant structure every feature hangs from, one
+module per feature: organisation (federation, municipalities, agencies), projects, users (users
+and their memberships) and access_log (the append-only access log)."""
+
+from fokus.models.access_log import AccessAction, AccessLogEntry, AccessLogQuerySet
+from fokus.models.organisation import (
+    Agency,
+    AgencyKind,
+    Federation,
+    FederationScopedQuerySet,
+    Municipality,
+)
+from fokus.models.projects import IntakeMode, Project, ProjectQuerySet
+from fokus.models.users import Membership, User, UserManager
+
+__all__ = [
+    "AccessAction",
+    "AccessLogEntry",
+    "AccessLogQuerySet",
+    "Agency",
+    "AgencyKind",
+    "Federation",
+    "FederationScopedQuerySet",
+    "IntakeMode",
+    "Membership",
+    "Municipality",
+    "Project",
+    "ProjectQuerySet",
+    "User",
+    "UserManager",
+]
