@@ -109,10 +109,10 @@ def seed_demo() -> list[DemoLogin]:
         substitute, Role.CASE_GROUP_MEMBER, project=project, agency=social["Ekeby"], substitute=True
     )
 
-    seed_referrals(project)
-    seed_participants(project)
-    seed_surveys(project)
-    seed_reports(project)
+    seed_referrals(project=project)
+    seed_participants(project=project)
+    seed_surveys(project=project)
+    seed_reports(project=project)
 
     return [
         DemoLogin(admin.email, admin.full_name, "förbundsadministratör"),

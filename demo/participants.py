@@ -99,7 +99,7 @@ def _accepted_referral(project, cohort, person, officer, deciding, municipality,
 
 
 @transaction.atomic
-def seed_participants(project: Project) -> None:
+def seed_participants(*, project: Project) -> None:
     today = timezone.localdate()
     municipality = Municipality.objects.get(federation=project.federation, name="Ekeby")
     first = PARTICIPANTS[0]

@@ -45,7 +45,7 @@ PEOPLE = [
 
 
 @transaction.atomic
-def seed_referrals(project: Project) -> None:
+def seed_referrals(*, project: Project) -> None:
     today = timezone.localdate()
     municipalities = {m.name: m for m in Municipality.objects.filter(federation=project.federation)}
     cohorts = {}

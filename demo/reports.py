@@ -25,7 +25,7 @@ FINAL_NARRATIVE = {
 
 
 @transaction.atomic
-def seed_reports(project: Project) -> None:
+def seed_reports(*, project: Project) -> None:
     coordinator = User.objects.get(email="koordinator@demo.fokus.example")
     if not ProjectReport.objects.filter(project=project, kind="final").exists():
         project_report_save(

@@ -73,7 +73,7 @@ def _partner_answers(survey, row) -> list[GivenAnswer]:
 
 
 @transaction.atomic
-def seed_surveys(project: Project) -> None:
+def seed_surveys(*, project: Project) -> None:
     if Survey.objects.filter(project=project).exists():
         return  # seeded before
     coordinator = User.objects.get(email="koordinator@demo.fokus.example")

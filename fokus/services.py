@@ -4,12 +4,14 @@ Each runs in a transaction and writes the access log; field-level history comes 
 django-pghistory's triggers on the models.
 """
 
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
-from django.forms import ModelForm
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -21,21 +23,63 @@ from fokus.audit import log_access
 from fokus.models import AccessAction, Agency, Federation, Membership, Project, User
 from fokus.roles import Role
 
+ModelT = TypeVar("ModelT", bound=models.Model)
 
-def _changed_fields(form: ModelForm) -> str:
-    return ", ".join(sorted(form.changed_data))
+
+def _federation_id_of(owner: models.Model) -> int:
+    return owner.pk if isinstance(owner, Federation) else owner.federation_id
+
+
+def _snapshot(obj: models.Model, names) -> dict[str, Any]:
+    """The stored values of `names`, many-to-many ones as sets of keys, for the change log."""
+    values = {}
+    for name in names:
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            values[name] = set(getattr(obj, name).values_list("pk", flat=True)) if obj.pk else set()
+        else:
+            values[name] = field.value_from_object(obj)
+    return values
 
 
 @transaction.atomic
-def federation_object_save(*, actor: User, form: ModelForm):
-    """Save a municipality, agency or project form of the actor's federation and log it."""
-    created = form.instance.pk is None
-    obj = form.save()
+def federation_object_save(
+    *,
+    actor: User,
+    model: type[ModelT],
+    owner: Mapping[str, models.Model],
+    values: Mapping[str, Any],
+    pk: int | None = None,
+) -> ModelT:
+    """Create (no `pk`) or change a row of the actor's federation — a municipality, agency,
+    project or start — and log which fields changed.
+
+    `owner` holds the fields that place the row, e.g. `{"federation": federation}` or
+    `{"project": project}`; an existing row is looked up within them, so a key from
+    elsewhere raises `DoesNotExist`. `values` are validated field values by name, as a form's
+    `cleaned_data`; many-to-many fields are set after the row is saved.
+    """
+    for placed_in in owner.values():
+        if _federation_id_of(placed_in) != actor.federation_id:
+            raise ValidationError(_("The row belongs to another federation."))
+    rows = model.objects.select_for_update()
+    obj = model(**owner) if pk is None else rows.get(pk=pk, **owner)
+    before = _snapshot(obj, values)
+    many = {}
+    for name, value in values.items():
+        if obj._meta.get_field(name).many_to_many:
+            many[name] = value
+        else:
+            setattr(obj, name, value)
+    obj.save()
+    for name, value in many.items():
+        getattr(obj, name).set(value)
+    after = _snapshot(obj, values)
     log_access(
         actor=actor,
-        action=AccessAction.CREATE if created else AccessAction.CHANGE,
+        action=AccessAction.CHANGE if pk else AccessAction.CREATE,
         obj=obj,
-        detail="" if created else _changed_fields(form),
+        detail=", ".join(sorted(n for n in values if before[n] != after[n])) if pk else "",
     )
     return obj
 
@@ -66,9 +110,11 @@ def user_send_invitation(*, user: User) -> None:
 
 
 @transaction.atomic
-def user_invite(*, actor: User, federation: Federation, form: ModelForm):
-    user = form.save(commit=False)
-    user.federation = federation
+def user_invite(
+    *, actor: User, federation: Federation, full_name: str, email: str, phone: str = ""
+) -> User:
+    """Create an account without a password and e-mail its holder a link to choose one."""
+    user = User(federation=federation, full_name=full_name, email=email, phone=phone)
     user.set_unusable_password()
     user.save()
     log_access(actor=actor, action=AccessAction.CREATE, obj=user)
@@ -91,22 +137,31 @@ def _other_active_admins(federation_id: int, excluding: User) -> bool:
 
 
 @transaction.atomic
-def user_update(*, actor: User, form: ModelForm) -> User:
-    user = form.instance
-    if "is_active" in form.changed_data and not form.cleaned_data["is_active"]:
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    full_name: str,
+    email: str,
+    phone: str,
+    is_active: bool,
+) -> User:
+    """Change an account of the actor's federation. Nobody deactivates themselves or the
+    federation's last active administrator."""
+    user = User.objects.select_for_update().get(pk=user.pk, federation_id=actor.federation_id)
+    values = {"full_name": full_name, "email": email, "phone": phone, "is_active": is_active}
+    changed = sorted(name for name, value in values.items() if getattr(user, name) != value)
+    if user.is_active and not is_active:
         if user.pk == actor.pk:
             raise ValidationError(_("You cannot deactivate your own account."))
         if Membership.objects.filter(
             user=user, role=Role.FEDERATION_ADMIN
         ).exists() and not _other_active_admins(user.federation_id, user):
             raise ValidationError(_("The federation must keep at least one active administrator."))
-    user = form.save()
-    log_access(
-        actor=actor,
-        action=AccessAction.CHANGE,
-        obj=user,
-        detail=_changed_fields(form),
-    )
+    for name, value in values.items():
+        setattr(user, name, value)
+    user.save()
+    log_access(actor=actor, action=AccessAction.CHANGE, obj=user, detail=", ".join(changed))
     return user
 
 

@@ -4,11 +4,11 @@ changes go through `referrals.services`."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, time
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.forms import ModelForm
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +40,7 @@ def waiting_for_meeting(project: Project, *, today: date) -> QuerySet[Referral]:
 
 
 @transaction.atomic(savepoint=False)  # one UPDATE; free inside meeting_create's transaction
-def queue_waiting_referrals(project: Project, *, today: date) -> int:
+def queue_waiting_referrals(*, project: Project, today: date) -> int:
     """Put every waiting referral on the next upcoming meeting; returns how many moved."""
     meeting = services.next_meeting(project, today=today)
     if meeting is None:
@@ -55,16 +55,19 @@ def meeting_create(
     *,
     actor: User,
     project: Project,
-    form: ModelForm,
+    date: date,
+    time: time | None = None,
+    location: str = "",
     today: date | None = None,
 ) -> tuple[CaseGroupMeeting, int]:
+    """Book an ärendemöte; every referral waiting for a meeting is queued on the next one.
+    Returns the meeting and how many referrals were queued."""
     today = today or timezone.localdate()
     _lock_project(project.pk)
-    meeting = form.save(commit=False)
-    meeting.project = project
-    meeting.save()
-    form.save_m2m()
-    queued = queue_waiting_referrals(project, today=today)
+    meeting = CaseGroupMeeting.objects.create(
+        project=project, date=date, time=time, location=location.strip()
+    )
+    queued = queue_waiting_referrals(project=project, today=today)
     log_access(
         actor=actor,
         action=AccessAction.CREATE,
@@ -79,21 +82,35 @@ def meeting_create(
 def meeting_update(
     *,
     actor: User,
-    form: ModelForm,
+    meeting: CaseGroupMeeting,
+    date: date,
+    time: time | None,
+    location: str,
+    attendees: Iterable[User],
+    notes: str,
     today: date | None = None,
 ) -> tuple[CaseGroupMeeting, int]:
     """Save the meeting; a date moved into the past sends its undecided referrals on."""
     today = today or timezone.localdate()
-    project = form.instance.project
+    project = meeting.project
     _lock_project(project.pk)
-    meeting = form.save()
-    queued = queue_waiting_referrals(project, today=today)
+    meeting = CaseGroupMeeting.objects.get(pk=meeting.pk, project=project)
+    attendees = list(attendees)
+    values = {"date": date, "time": time, "location": location.strip(), "notes": notes}
+    changed = [name for name, value in values.items() if getattr(meeting, name) != value]
+    if {u.pk for u in attendees} != set(meeting.attendees.values_list("pk", flat=True)):
+        changed.append("attendees")
+    for name, value in values.items():
+        setattr(meeting, name, value)
+    meeting.save()
+    meeting.attendees.set(attendees)
+    queued = queue_waiting_referrals(project=project, today=today)
     log_access(
         actor=actor,
         action=AccessAction.CHANGE,
         obj=meeting,
         federation_id=project.federation_id,
-        detail=", ".join(sorted(form.changed_data)),
+        detail=", ".join(sorted(changed)),
     )
     return meeting, queued
 
@@ -152,13 +169,21 @@ def consultation_create(
     actor: User,
     project: Project,
     agency: Agency,
-    form: ModelForm,
+    summary: str,
+    question: str,
+    meeting: CaseGroupMeeting | None = None,
 ) -> Consultation:
-    consultation = form.save(commit=False)
-    consultation.project = project
-    consultation.raised_by = actor
-    consultation.raised_by_agency = agency
-    consultation.save()
+    """Raise an anonymised case with the ärendegrupp for advice, optionally at a meeting."""
+    if meeting is not None and meeting.project_id != project.pk:
+        raise ReferralError(_("The meeting belongs to another project."))
+    consultation = Consultation.objects.create(
+        project=project,
+        raised_by=actor,
+        raised_by_agency=agency,
+        summary=summary.strip(),
+        question=question.strip(),
+        meeting=meeting,
+    )
     log_access(
         actor=actor,
         action=AccessAction.CREATE,

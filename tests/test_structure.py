@@ -108,3 +108,56 @@ def test_the_view_rule_tells_scoped_from_unscoped(line, flagged):
     direct = re.compile(rf"get_object_or_404\(\s*(?:{models})\s*,")
     calls = [m.group(1) for m in unscoped.finditer(line)]
     assert (any(c not in SCOPED for c in calls) or bool(direct.search(line))) is flagged
+
+
+def _is_atomic(decorator: ast.expr) -> bool:
+    return "atomic" in ast.unparse(decorator)
+
+
+def _is_receiver(function: ast.FunctionDef) -> bool:
+    return any("receiver(" in ast.unparse(d) for d in function.decorator_list)
+
+
+def _service_contract_breaches(tree: ast.AST) -> list[str]:
+    """What a public writing function (an atomic one) does against the contract: services
+    take data as keyword arguments, never a form or a request."""
+    breaches = []
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef) or function.name.startswith("_"):
+            continue
+        if not any(_is_atomic(d) for d in function.decorator_list) or _is_receiver(function):
+            continue
+        positional = [a.arg for a in function.args.posonlyargs + function.args.args]
+        positional = [name for name in positional if name not in ("self", "cls")]
+        if positional:
+            breaches.append(f"{function.name}: positional {positional}")
+        for argument in function.args.kwonlyargs:
+            annotation = ast.unparse(argument.annotation) if argument.annotation else ""
+            if argument.arg in ("request", "form") or re.search(r"Form\b|HttpRequest", annotation):
+                breaches.append(f"{function.name}: takes {argument.arg}")
+    return breaches
+
+
+def test_services_take_data_as_keyword_arguments():
+    found = [
+        f"{_relative(path)}: {breach}"
+        for path in [*_modules(), *(ROOT / "demo").rglob("*.py")]
+        if "views" not in path.parts and "migrations" not in path.parts
+        for breach in _service_contract_breaches(ast.parse(path.read_text()))
+    ]
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    ("source", "flagged"),
+    [
+        ("@transaction.atomic\ndef thing_save(*, actor, name): ...", False),
+        ("@transaction.atomic\ndef thing_save(actor, *, name): ...", True),
+        ("@transaction.atomic\ndef thing_save(*, actor, form: ModelForm): ...", True),
+        ("@transaction.atomic\ndef thing_save(*, actor, request): ...", True),
+        ("@transaction.atomic\ndef _thing_save(actor): ...", False),
+        ("def thing_label(thing): ...", False),
+    ],
+)
+def test_the_service_rule_tells_data_from_forms(source, flagged):
+    assert bool(_service_contract_breaches(ast.parse(source))) is flagged

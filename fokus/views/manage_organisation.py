@@ -19,7 +19,13 @@ def _edit(request: HttpRequest, *, form_class, instance, title: str, back_url: s
     if request.method == "POST":
         form = form_class(request.POST, instance=instance, federation=federation)
         if form.is_valid():
-            obj = federation_object_save(actor=request.user, form=form)
+            obj = federation_object_save(
+                actor=request.user,
+                model=form_class._meta.model,
+                owner={"federation": federation},
+                values=form.cleaned_data,
+                pk=instance.pk if instance else None,
+            )
             messages.success(request, _("%(name)s was saved.") % {"name": obj})
             return redirect(back_url)
     else:

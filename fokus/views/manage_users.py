@@ -50,7 +50,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
     policy.require_federation_admin(request.user)
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = user_invite(actor=request.user, federation=request.user.federation, form=form)
+        user = user_invite(
+            actor=request.user, federation=request.user.federation, **form.cleaned_data
+        )
         messages.success(
             request,
             _("The account was created and an invitation was sent to %(email)s.")
@@ -88,7 +90,7 @@ def user_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = UserForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         try:
-            user_update(actor=request.user, form=form)
+            user_update(actor=request.user, user=user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

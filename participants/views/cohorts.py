@@ -52,7 +52,13 @@ def _cohort_form(request: HttpRequest, *, project: Project, cohort: Cohort | Non
     if request.method == "POST":
         form = CohortForm(request.POST, instance=cohort, project=project)
         if form.is_valid():
-            saved = federation_object_save(actor=request.user, form=form)
+            saved = federation_object_save(
+                actor=request.user,
+                model=Cohort,
+                owner={"project": project},
+                values=form.cleaned_data,
+                pk=cohort.pk if cohort else None,
+            )
             messages.success(request, _("The start %(cohort)s was saved.") % {"cohort": saved})
             return redirect("participants:cohort-list", project.pk)
     else:

@@ -92,7 +92,9 @@ def consultation_create(request: HttpRequest, access: ProjectAccess) -> HttpResp
                 actor=request.user,
                 project=project,
                 agency=form.chosen_agency(),
-                form=form,
+                summary=form.cleaned_data["summary"],
+                question=form.cleaned_data["question"],
+                meeting=form.cleaned_data["meeting"],
             )
             messages.success(request, _("The case was raised for advice."))
             if consultation.meeting_id and access.can("referrals.review"):

@@ -196,7 +196,7 @@ def meeting_create(request: HttpRequest, project_pk: int) -> HttpResponse:
         form = MeetingForm(request.POST)
         if form.is_valid():
             meeting, queued = meeting_services.meeting_create(
-                actor=request.user, project=project, form=form
+                actor=request.user, project=project, **form.cleaned_data
             )
             messages.success(
                 request,
@@ -230,7 +230,9 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = MeetingEditForm(request.POST, instance=meeting)
         if form.is_valid():
-            meeting_services.meeting_update(actor=request.user, form=form)
+            meeting_services.meeting_update(
+                actor=request.user, meeting=meeting, **form.cleaned_data
+            )
             messages.success(request, _("The meeting was saved."))
             return redirect("referrals:meeting-detail", meeting.pk)
     else:

@@ -72,6 +72,20 @@ def test_a_later_save_changes_the_same_row_and_logs_the_fields(coordinator, proj
     assert ReportSettings.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_save_through_the_page_works_in_autocommit(coordinator, project_a):
+    """The row lock (select_for_update) must sit inside the service's own transaction."""
+    ReportSettings.objects.create(project=project_a, small_cell_threshold=4)
+    response = client_for(coordinator).post(
+        url(project_a), {"small_cell_threshold": "6", "hide_small_cells_in_final_report": "on"}
+    )
+    assert response.status_code == 302
+    settings = ReportSettings.objects.get(project=project_a)
+    assert (settings.small_cell_threshold, settings.hide_small_cells_in_final_report) == (6, True)
+    entry = AccessLogEntry.objects.get(action=AccessAction.CHANGE)
+    assert entry.detail == "hide_small_cells_in_final_report, small_cell_threshold"
+
+
 @pytest.mark.parametrize("value", ["1", "11", "0", "-3", "abc", "", "3.5", "99999999999"])
 def test_a_threshold_outside_2_to_10_is_refused(coordinator, project_a, value):
     ReportSettings.objects.create(project=project_a, small_cell_threshold=4)
