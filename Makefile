@@ -45,6 +45,9 @@ system-deps:
 	fi
 
 run: export DEBUG ?= 1
+# The demo's users log in with the password alone unless they set up an app (required in
+# production; `FOKUS_TWO_FACTOR=required make run` tries that here).
+run: export FOKUS_TWO_FACTOR ?= optional
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo

@@ -2,6 +2,12 @@ from django.conf import settings
 
 from fokus import navigation, policy
 from fokus.roles import Role
+from fokus.signin import two_factor
+
+
+def _verified(user) -> bool:
+    # Set by django-otp's middleware; absent on requests built without it (RequestFactory).
+    return getattr(user, "is_verified", lambda: False)()
 
 
 def shell(request) -> dict:
@@ -10,7 +16,13 @@ def shell(request) -> dict:
     federation = None
     role_labels: list[str] = []
     nav = []
-    if user is not None and user.is_authenticated:
+    # Half signed in (password, no second factor yet): the bare layout, nothing to click.
+    signed_in = (
+        user is not None
+        and user.is_authenticated
+        and (_verified(user) or not two_factor.second_factor_required(user))
+    )
+    if signed_in:
         federation = user.federation
         held = policy.roles(user)
         role_labels = [str(label) for value, label in Role.choices if value in held]
@@ -20,5 +32,6 @@ def shell(request) -> dict:
         "shell_federation": federation,
         "shell_roles": role_labels,
         "shell_nav": nav,
+        "shell_signed_in": signed_in,
         "shell_contact_email": contact,
     }

@@ -160,7 +160,15 @@ class UserForm(forms.ModelForm):
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(_("There is already an account with this e-mail address."))
+            # One message whether the account is in this federation or in another: an admin
+            # must not learn that an address has an account elsewhere.
+            raise forms.ValidationError(
+                _(
+                    "This e-mail address cannot be used for a new account. If the person "
+                    "already has an account here, you find them in the user list; otherwise "
+                    "use another work address."
+                )
+            )
         return email
 
 
@@ -213,6 +221,20 @@ class MembershipForm(forms.Form):
         ):
             raise forms.ValidationError(_("The user already has this role in this context."))
         return cleaned
+
+
+class RoleRequestDecisionForm(forms.Form):
+    """The approve and refuse buttons of a role an admin asked for themselves."""
+
+    _CHOOSE = _("Choose whether to approve or refuse the request.")
+    outcome = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("refuse", _("Refuse"))],
+        error_messages={"required": _CHOOSE, "invalid_choice": _CHOOSE},
+    )
+
+    @property
+    def approves(self) -> bool:
+        return self.cleaned_data["outcome"] == "approve"
 
 
 class AccessLogFilterForm(forms.Form):

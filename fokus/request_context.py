@@ -33,10 +33,20 @@ class RequestContext:
     @classmethod
     def from_request(cls, request: HttpRequest) -> RequestContext:
         return cls(
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
             base_url=request.build_absolute_uri("/").rstrip("/"),
         )
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind our own reverse proxy (FOKUS_BEHIND_PROXY)
+    the address that proxy appended to X-Forwarded-For — never an address the client wrote."""
+    if settings.FOKUS_BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR") or None
 
 
 _EMPTY = RequestContext()

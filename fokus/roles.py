@@ -15,3 +15,6 @@ class Role(models.TextChoices):
 # Which context each role is held in; forms and constraints follow this table.
 ROLE_NEEDS_PROJECT = {Role.COORDINATOR, Role.CASE_GROUP_MEMBER}
 ROLE_NEEDS_AGENCY = {Role.CASE_OFFICER, Role.CASE_GROUP_MEMBER}
+# Roles that open case data (names, case notes, referrals). An admin who gives one of these
+# to themselves needs a second admin's approval (`fokus.policy.grants`).
+ROLES_OPENING_CASE_DATA = {Role.COORDINATOR, Role.CASE_OFFICER, Role.CASE_GROUP_MEMBER}

@@ -1,4 +1,5 @@
-"""Writes of the federation set-up: users, memberships, agencies, municipalities, projects.
+"""Writes of the federation set-up: users, agencies, municipalities, projects (memberships and
+role requests: `fokus.memberships`).
 
 Each runs in a transaction and writes the access log; field-level history comes from
 django-pghistory's triggers on the models.
@@ -8,7 +9,6 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
@@ -18,10 +18,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from fokus import policy, request_context
+from fokus import request_context
 from fokus.audit import log_access
-from fokus.models import AccessAction, Agency, Federation, Membership, Project, User
+from fokus.memberships import other_active_admins
+from fokus.models import AccessAction, Federation, Membership, User
 from fokus.roles import Role
+from fokus.signin.tokens import invitation_token_generator
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -85,13 +87,13 @@ def federation_object_save(
 
 
 def user_send_invitation(*, user: User) -> None:
-    """E-mail a link where the person chooses their password (valid PASSWORD_RESET_TIMEOUT)."""
+    """E-mail a link where the person chooses their password (valid FOKUS_INVITATION_TIMEOUT)."""
     link = request_context.current().absolute_url(
         reverse(
-            "password_reset_confirm",
+            "invitation-accept",
             kwargs={
                 "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
+                "token": invitation_token_generator.make_token(user),
             },
         )
     )
@@ -99,7 +101,7 @@ def user_send_invitation(*, user: User) -> None:
         "user": user,
         "link": link,
         "federation": user.federation,
-        "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        "valid_days": settings.FOKUS_INVITATION_TIMEOUT // 86400,
     }
     send_mail(
         subject=_("Your account in Fokus"),
@@ -123,19 +125,6 @@ def user_invite(
     return user
 
 
-def _other_active_admins(federation_id: int, excluding: User) -> bool:
-    """Whether someone else can still administer the federation. Locks the admin rows so two
-    admins removing each other at the same moment cannot both succeed."""
-    # order_by() drops the model's default ordering, whose outer joins PostgreSQL cannot lock.
-    admins = (
-        Membership.objects.filter(federation_id=federation_id, role=Role.FEDERATION_ADMIN)
-        .order_by()
-        .select_related("user")
-        .select_for_update(of=("self",))
-    )
-    return any(m.user_id != excluding.pk and m.user.is_active for m in admins)
-
-
 @transaction.atomic
 def user_update(
     *,
@@ -156,58 +145,10 @@ def user_update(
             raise ValidationError(_("You cannot deactivate your own account."))
         if Membership.objects.filter(
             user=user, role=Role.FEDERATION_ADMIN
-        ).exists() and not _other_active_admins(user.federation_id, user):
+        ).exists() and not other_active_admins(federation_id=user.federation_id, excluding=user):
             raise ValidationError(_("The federation must keep at least one active administrator."))
     for name, value in values.items():
         setattr(user, name, value)
     user.save()
     log_access(actor=actor, action=AccessAction.CHANGE, obj=user, detail=", ".join(changed))
     return user
-
-
-@transaction.atomic
-def membership_add(
-    *,
-    actor: User,
-    user: User,
-    role: str,
-    project: Project | None,
-    agency: Agency | None,
-    is_substitute: bool,
-) -> Membership:
-    for context in (project, agency):
-        # Forms already limit the choices; this guards every other caller.
-        if context is not None and context.federation_id != user.federation_id:
-            raise ValidationError(_("The project or agency belongs to another federation."))
-    membership = Membership.objects.create(
-        user=user,
-        federation_id=user.federation_id,
-        role=role,
-        project=project,
-        agency=agency,
-        is_substitute=is_substitute,
-    )
-    log_access(
-        actor=actor,
-        action=AccessAction.CREATE,
-        obj=membership,
-        detail=f"{user.email}: {membership}",
-    )
-    policy.forget_memberships(user)
-    return membership
-
-
-@transaction.atomic
-def membership_remove(*, actor: User, membership: Membership) -> None:
-    if membership.role == Role.FEDERATION_ADMIN and not _other_active_admins(
-        membership.federation_id, membership.user
-    ):
-        raise ValidationError(_("The federation must keep at least one active administrator."))
-    log_access(
-        actor=actor,
-        action=AccessAction.DELETE,
-        obj=membership,
-        detail=f"{membership.user.email}: {membership}",
-    )
-    membership.delete()
-    policy.forget_memberships(membership.user)

@@ -21,6 +21,9 @@ from fokus.env import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
+# Set when Fokus runs behind our own reverse proxy, which ends TLS and appends the client's
+# address to X-Forwarded-For; without it those headers are the client's word and ignored.
+FOKUS_BEHIND_PROXY = env_bool("FOKUS_BEHIND_PROXY", False)
 SECRET_KEY = secret_key(debug=DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -50,6 +53,9 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -72,8 +78,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # No page with data before the second factor (fokus/signin/middleware.py).
+    "fokus.signin.middleware.SecondFactorMiddleware",
     # The client's address and the site's for services (fokus/request_context.py).
     "fokus.request_context.RequestContextMiddleware",
+    # Signed-in pages are never cached; refused 403/404s go to the access log (fokus/middleware.py).
+    "fokus.middleware.NoStoreMiddleware",
+    "fokus.middleware.RefusalLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -120,7 +133,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # invitation links are used for first login too
+# A reset link works for an hour; an invitation to a new account for three days
+# (fokus/signin/tokens.py). Reset requests are rate-limited per address and per client.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+FOKUS_INVITATION_TIMEOUT = 60 * 60 * 24 * 3
+FOKUS_PASSWORD_RESETS_PER_ADDRESS = env_int("FOKUS_PASSWORD_RESETS_PER_ADDRESS", 3, minimum=1)
+FOKUS_PASSWORD_RESETS_PER_CLIENT = env_int("FOKUS_PASSWORD_RESETS_PER_CLIENT", 10, minimum=1)
+# Every reset request takes at least this long, known address or not, so timing tells nothing.
+FOKUS_PASSWORD_RESET_MIN_SECONDS = 1.0
 
 # 30 minutes idle: the expiry moves forward on every request, and closing the browser ends it.
 SESSION_COOKIE_AGE = 30 * 60
@@ -134,12 +154,35 @@ CSRF_COOKIE_SECURE = _secure
 
 AXES_FAILURE_LIMIT = env_int("FOKUS_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("FOKUS_LOCKOUT_MINUTES", 15, minimum=1))
-# Counted separately: the account being guessed (whichever address the guesses come from) and
-# the address guessing (whichever accounts it tries).
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Counted per account (whichever address the guesses come from) and per account from one
+# address; never per address alone, which would lock a whole office behind one NAT address.
+# Spraying many accounts from one address has its own, higher limit (fokus/signin/lockout.py).
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+# The login form posts the e-mail address as `username`; axes would otherwise read the user
+# model's USERNAME_FIELD (`email`) and count every failure under no account at all.
+AXES_USERNAME_CALLABLE = "fokus.signin.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "fokus.request_context.client_ip"
+FOKUS_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("FOKUS_LOGIN_ADDRESS_FAILURE_LIMIT", 50, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "fokus.views.accounts.locked_out"
 AXES_VERBOSE = False
+
+# Two-factor sign-in (fokus/signin/two_factor.py): "required" for everyone; "optional" only
+# for the DEBUG demo, where users without an app sign in with their password alone.
+FOKUS_TWO_FACTOR = env_str("FOKUS_TWO_FACTOR", "required")
+if FOKUS_TWO_FACTOR not in ("required", "optional"):
+    raise ImproperlyConfigured("FOKUS_TWO_FACTOR must be 'required' or 'optional'.")
+if FOKUS_TWO_FACTOR == "optional" and not DEBUG:
+    raise ImproperlyConfigured("FOKUS_TWO_FACTOR=optional is only for the demo (DEBUG=1).")
+OTP_TOTP_ISSUER = "Fokus"
+
+# --- Small groups -------------------------------------------------------------------------------
+# The smallest group whose figures are shown: survey results of fewer respondents are withheld,
+# and in reports a count of people from 1 up to one less is hidden (with the counts that would
+# let it be worked out). A project may choose a higher threshold (ReportSettings), never a lower.
+FOKUS_MIN_GROUP_SIZE = env_int("FOKUS_MIN_GROUP_SIZE", 5, minimum=2)
+if FOKUS_MIN_GROUP_SIZE > 10:
+    raise ImproperlyConfigured("FOKUS_MIN_GROUP_SIZE must be from 2 to 10.")
 
 # --- Language, time ------------------------------------------------------------------------------
 LANGUAGE_CODE = "sv"
@@ -192,7 +235,22 @@ FOKUS_BASE_URL = env_str("FOKUS_BASE_URL", "")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
+
+# --- HTTPS ----------------------------------------------------------------------------------------
+# Behind our proxy (FOKUS_BEHIND_PROXY, above), which ends TLS and says so in X-Forwarded-Proto.
+# Only then may Django believe that header: without a proxy that overwrites it, any client could
+# send it and pass a plain-HTTP request off as HTTPS.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if FOKUS_BEHIND_PROXY else None
+# Off only where something in front already sends HTTP to HTTPS and does not tell Django the
+# scheme (no FOKUS_BEHIND_PROXY): there every request would look like HTTP and loop.
+SECURE_SSL_REDIRECT = env_bool("FOKUS_SSL_REDIRECT", not DEBUG)
+# HSTS is sent on HTTPS responses only. A year, as `check --deploy` asks; preload is a promise to
+# browser vendors that is slow to take back, so it stays off unless asked for.
+SECURE_HSTS_SECONDS = env_int("FOKUS_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("FOKUS_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("FOKUS_HSTS_PRELOAD", False)
+# security.W021 only says "preload is off"; that is the choice above, not an oversight.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 # Scripts only from our own static files: no inline JavaScript anywhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -212,13 +270,34 @@ CONTENT_SECURITY_POLICY = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Every handler masks the tokens of survey and password-reset links (fokus/log_masking.py):
+# django.request logs "Not Found: <path>", runserver logs every request line.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_secret_paths": {"()": "fokus.log_masking.MaskSecretPaths"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_secret_paths"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_secret_paths"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint and fontTools narrate every PDF step by step at INFO.
     "loggers": {
-        name: {"level": "WARNING"} for name in ("pgserver", "axes", "weasyprint", "fontTools")
+        # Django's defaults give "django" handlers of its own (console in DEBUG, mail to the
+        # ADMINS, who are not set); without them its records reach the masked root handler only.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # WeasyPrint and fontTools narrate every PDF step by step at INFO.
+        **{name: {"level": "WARNING"} for name in ("pgserver", "axes", "weasyprint", "fontTools")},
     },
 }

@@ -1,11 +1,22 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from fokus.views import access_log, accounts, manage_organisation, manage_users, pages, projects
+from fokus.views import (
+    access_log,
+    accounts,
+    manage_organisation,
+    manage_users,
+    pages,
+    projects,
+    two_factor,
+)
 
 account_urls = [
     path("login/", accounts.login, name="login"),
     path("logout/", accounts.logout, name="logout"),
+    path("two-factor/", two_factor.two_factor_status, name="two-factor"),
+    path("two-factor/setup/", two_factor.two_factor_setup, name="two-factor-setup"),
+    path("two-factor/verify/", two_factor.two_factor_verify, name="two-factor-verify"),
     path("password/change/", accounts.password_change, name="password_change"),
     path("password/change/done/", accounts.password_change_done, name="password_change_done"),
     path("password/reset/", accounts.password_reset, name="password_reset"),
@@ -14,6 +25,11 @@ account_urls = [
         "password/reset/<uidb64>/<token>/",
         accounts.password_reset_confirm,
         name="password_reset_confirm",
+    ),
+    path(
+        "invitation/<uidb64>/<token>/",
+        accounts.invitation_accept,
+        name="invitation-accept",
     ),
     path(
         "password/reset/complete/",
@@ -30,6 +46,11 @@ manage_urls = (
         path("users/<uuid:public_id>/edit/", manage_users.user_edit, name="user-edit"),
         path("users/<uuid:public_id>/invite/", manage_users.user_invite_again, name="user-invite"),
         path(
+            "users/<uuid:public_id>/two-factor/reset/",
+            two_factor.two_factor_reset,
+            name="user-two-factor-reset",
+        ),
+        path(
             "users/<uuid:public_id>/memberships/new/",
             manage_users.membership_create,
             name="membership-create",
@@ -38,6 +59,11 @@ manage_urls = (
             "users/<uuid:public_id>/memberships/<int:pk>/delete/",
             manage_users.membership_delete,
             name="membership-delete",
+        ),
+        path(
+            "role-requests/<int:pk>/decide/",
+            manage_users.role_request_decide,
+            name="role-request-decide",
         ),
         path("agencies/", manage_organisation.agency_list, name="agency-list"),
         path("agencies/new/", manage_organisation.agency_create, name="agency-create"),

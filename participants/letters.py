@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cohorts.models import Cohort
+from fokus import text_limits
 from fokus.audit import log_access
 from fokus.models import AccessAction, User
 from fokus.pdf import render_pdf
@@ -56,6 +57,8 @@ def letter_create(
         raise LetterError(
             {"group_date": _("The first group session must be after the intake talk.")}
         )
+    if too_long := text_limits.over_limit(message=(message.strip(), text_limits.SHORT)):
+        raise LetterError(too_long)
     letter = InvitationLetter.objects.create(
         enrolment=enrolment,
         intake_at=intake_at,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort
+from fokus import text_limits
 from fokus.audit import log_access
 from fokus.models import AccessAction, Agency, User
 from participants.models import (
@@ -124,6 +125,9 @@ def meeting_save(
     allowed_agencies = set(meeting_agencies(enrolment, meeting).values_list("pk", flat=True))
     if any(agency.pk not in allowed_agencies for agency in agencies):
         errors["agencies"] = _("Choose among the federation's agencies.")
+    errors |= text_limits.over_limit(
+        notes=(notes, text_limits.NOTE), next_step=(next_step, text_limits.NOTE)
+    )
     if errors:
         raise MeetingError(errors)
 
@@ -206,6 +210,7 @@ def session_save(
             "The participants of the start on this date have changed. Check the attendance "
             "and save again."
         )
+    errors |= text_limits.over_limit(notes=(notes, text_limits.NOTE))
     if errors:
         raise MeetingError(errors)
 

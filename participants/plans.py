@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from fokus import text_limits
 from fokus.audit import log_access
 from fokus.models import AccessAction, Agency, User
 from participants.models import (
@@ -155,6 +156,7 @@ def _check(
     values["text"] = (values.get("text") or "").strip()
     if not values["text"]:
         errors["text"] = _("Write the goal.")
+    errors |= text_limits.over_limit(text=(values["text"], text_limits.SHORT))
     if values.get("responsible") not in ResponsibleParty.values:
         errors["responsible"] = _("Choose who is responsible for the goal.")
     agency: Agency | None = values.get("responsible_agency")

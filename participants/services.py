@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.models import AgencyYearQuota, add_months
+from fokus import text_limits
 from fokus.audit import log_access
 from fokus.models import AccessAction, Agency, Project, User
 from fokus.roles import Role
@@ -219,6 +220,10 @@ def enrolment_exit(
         errors["destination_extent_percent"] = _(
             "Enter the extent of the work in per cent, e.g. 50 or 100."
         )
+    errors |= text_limits.over_limit(
+        receiving_party=(receiving_party, text_limits.SHORT),
+        exit_plan=(exit_plan, text_limits.PLAN),
+    )
     if errors:
         raise EnrolmentError(errors)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fokus import text_limits
 from fokus.audit import log_access
 from fokus.models import AccessAction, Agency, Project, User
 from referrals.models import Consent, Referral, ReferralStatus
@@ -61,6 +62,12 @@ def referral_create_draft(*, actor: User, project: Project, agency: Agency) -> R
 def referral_draft_save(*, actor: User, draft: Referral) -> Referral:
     """Store `draft`'s changed values, if it is still a draft."""
     _locked_draft(draft)
+    text_limits.check_lengths(
+        ReferralError,
+        Referral,
+        text_limits.NOTE,
+        **{name: getattr(draft, name) for name in text_limits.text_fields(Referral)},
+    )
     draft.save()
     log_access(actor=actor, action=AccessAction.CHANGE, obj=draft, detail="draft saved")
     return draft

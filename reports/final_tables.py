@@ -11,6 +11,8 @@ from reports import figures
 from reports.figures import ByGender, Period
 from reports.smallcells import SmallCells
 from reports.tables import (
+    GENDER_ACROSS,
+    GENDER_DOWN,
     Cell,
     Kind,
     Row,
@@ -36,7 +38,7 @@ def participants_table(project: Project, period: Period, small: SmallCells) -> T
         rows=[Row(municipality_label(r.municipality), gender_cells(r.counts, small)) for r in rows]
         + [Row(_("Total"), gender_cells(total, small), is_total=True)],
         small=small,
-    )
+    ).protect(down=GENDER_DOWN, across=GENDER_ACROSS)
 
 
 def referrals_table(project: Project, period: Period, small: SmallCells) -> Table:
@@ -59,13 +61,14 @@ def referrals_table(project: Project, period: Period, small: SmallCells) -> Tabl
             is_total=True,
         )
     )
+    width = len(cross.columns)
     return Table(
         slug="referrals-by-agency",
         caption=_("Referrals submitted in the period, per referring agency and home municipality"),
         columns=columns,
         rows=rows,
         small=small,
-    )
+    ).protect(down=range(width + 1), across=[(range(width), width)])
 
 
 def _step_row(label: str, row: Figures, small: SmallCells, **kw) -> Row:
@@ -73,13 +76,13 @@ def _step_row(label: str, row: Figures, small: SmallCells, **kw) -> Row:
     return Row(
         label,
         [
-            mean_cell(row.mean_at_enrolment),
-            mean_cell(row.mean_at_exit),
+            mean_cell(row.mean_at_enrolment, 3),
+            mean_cell(row.mean_at_exit, 4),
             count_cell(row.participants, small),
             count_cell(row.n_at_enrolment, small),
             count_cell(row.n_at_exit, small),
             count_cell(share.count, small),
-            share_cell(share.percent, share.count, small),
+            share_cell(share.percent, 5, 4),
         ],
         **kw,
     )
@@ -108,7 +111,8 @@ def steps_table(statistics: StepStatistics, small: SmallCells) -> Table:
         ],
         rows=rows,
         small=small,
-    )
+        # Those on steps 4–6 and the others make up those rated at exit.
+    ).protect(down=(2, 3, 4, 5), across=[((5,), 4)])
 
 
 def _exit_table(slug, caption, first, counts, small, *, none_label) -> Table:
@@ -135,7 +139,7 @@ def _exit_table(slug, caption, first, counts, small, *, none_label) -> Table:
         columns=[first, _("Exits before the project's end"), _("All exits in the period")],
         rows=rows,
         small=small,
-    )
+    ).protect(down=(0, 1), across=[((0,), 1)])
 
 
 def exits_table(project: Project, period: Period, small: SmallCells) -> Table:
@@ -204,7 +208,7 @@ def follow_ups_table(project: Project, period: Period, small: SmallCells) -> Tab
         ],
         rows=rows,
         small=small,
-    )
+    ).protect(down=(0, 1, 2), across=[((0, 1), 2)])
 
 
 def cohort_starts_table(project: Project, period: Period, small: SmallCells) -> Table:
@@ -248,7 +252,7 @@ def cohort_starts_table(project: Project, period: Period, small: SmallCells) -> 
         ],
         rows=rows,
         small=small,
-    )
+    ).protect(down=(1,))
 
 
 def _final_steps_table(project: Project, period: Period, small: SmallCells) -> Table:

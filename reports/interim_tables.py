@@ -13,6 +13,8 @@ from reports import figures
 from reports.figures import ByGender, Period
 from reports.smallcells import SmallCells
 from reports.tables import (
+    GENDER_ACROSS,
+    GENDER_DOWN,
     Cell,
     Row,
     Table,
@@ -38,7 +40,7 @@ def flow_table(project: Project, period: Period, small: SmallCells) -> Table:
             Row(_("Exited in the period"), gender_cells(result.exited, small)),
         ],
         small=small,
-    )
+    ).protect(across=GENDER_ACROSS)
 
 
 def interim_steps_table(project: Project, period: Period, small: SmallCells) -> Table:
@@ -56,12 +58,12 @@ def interim_steps_table(project: Project, period: Period, small: SmallCells) -> 
     def cells(first, last) -> list[Cell]:
         share = last.share_high_at_exit if last else None
         return [
-            mean_cell(first.mean_at_enrolment if first else None),
+            mean_cell(first.mean_at_enrolment if first else None, 1),
             count_cell(first.n_at_enrolment if first else 0, small),
-            mean_cell(last.mean_at_exit if last else None),
+            mean_cell(last.mean_at_exit if last else None, 3),
             count_cell(last.n_at_exit if last else 0, small),
             count_cell(share.count if share else 0, small),
-            share_cell(share.percent if share else None, share.count if share else 0, small),
+            share_cell(share.percent if share else None, 4, 3),
         ]
 
     order = sorted(areas.items(), key=lambda item: figures._area_key(item[0], item[1][0]))
@@ -84,7 +86,8 @@ def interim_steps_table(project: Project, period: Period, small: SmallCells) -> 
         ],
         rows=rows,
         small=small,
-    )
+        # Those on steps 4–6 and the others make up those rated at exit.
+    ).protect(down=(1, 3, 4), across=[((4,), 3)])
 
 
 def interim_exits_table(project: Project, period: Period, small: SmallCells) -> Table:
@@ -99,7 +102,7 @@ def interim_exits_table(project: Project, period: Period, small: SmallCells) -> 
         ]
         + [Row(_("Total"), gender_cells(total, small), is_total=True)],
         small=small,
-    )
+    ).protect(down=GENDER_DOWN, across=GENDER_ACROSS)
 
 
 # The tables by slug, in the order of the report: the exports build one of them.

@@ -1,6 +1,6 @@
 """Reports (DOMAIN §7): per-participant follow-up and exit reports to the agencies, stored as
 immutable PDFs once finalised; the project's final and interim reports with their narrative
-sections; and each project's setting for small cells in reports that leave the project.
+sections; and each project's threshold for small cells in its reports.
 """
 
 import pghistory
@@ -190,20 +190,17 @@ class ProjectReport(models.Model):
 
 @pghistory.track(*row_history())
 class ReportSettings(models.Model):
-    """Small cells: counts below the threshold shown as "<3" in reports that leave the project,
-    so that nobody can be picked out. Off by default in the final report; the förbund summary
-    always hides them."""
+    """Small cells: a project's own threshold, counts of people below it hidden in its reports
+    so that nobody can be picked out. Hiding is always on; the threshold in effect is never
+    below `settings.FOKUS_MIN_GROUP_SIZE` (see `reports.smallcells`)."""
 
     project = models.OneToOneField(
         Project, on_delete=models.CASCADE, related_name="report_settings"
     )
-    hide_small_cells_in_final_report = models.BooleanField(
-        _("hide small counts in the final report"), default=False
-    )
     small_cell_threshold = models.PositiveSmallIntegerField(
         _("smallest count shown"),
-        default=3,
-        help_text=_('Counts below this are shown as "<3".'),
+        default=5,
+        help_text=_("Counts of people below this are hidden in the reports."),
     )
 
     objects = ProjectScopedQuerySet.as_manager()
@@ -220,6 +217,3 @@ class ReportSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.project)
-
-
-DEFAULT_SMALL_CELL_THRESHOLD = 3

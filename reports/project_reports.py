@@ -28,12 +28,13 @@ from reports.models import (
     ProjectReport,
     ProjectReportKind,
 )
-from reports.smallcells import SmallCells
+from reports.smallcells import MARKER, Line, SmallCells, protect
 from reports.tables import DASH, Table, TableBuilder, count_cell
 from stepladder.charts_bar import distribution_chart
 from surveys.charts import Bar, BarChart, bar_chart
 from surveys.models import Response, Survey
 from surveys.results import OptionCount, QuestionResult, SurveyResults, survey_results
+from surveys.smallgroups import TOO_FEW
 
 # --- Surveys ---------------------------------------------------------------------------------
 
@@ -55,16 +56,40 @@ class SurveySection:
     questions: list[SurveyQuestion]
     responses: str
     response_rate: str
+    response_rate_note: str = ""
+
+
+def _hidden_options(result: QuestionResult, small: SmallCells) -> set[int]:
+    """The options (by index) whose count is hidden: the small ones and, where the counts add
+    up to those who answered (one choice, or a scale with its "don't know"), those that would
+    give a small one away (`reports.smallcells.protect`)."""
+    values = {i: option.count for i, option in enumerate(result.options)}
+    hidden = {i for i, count in values.items() if small.hides(count)}
+    if not small.hide or not hidden or result.is_multiple:
+        return hidden
+    values["answered"] = result.answered
+    return protect(values, hidden, [Line(tuple(range(len(result.options))), "answered", 0)]) - {
+        "answered"
+    }
 
 
 def _survey_question(result: QuestionResult, small: SmallCells) -> SurveyQuestion:
-    def share(option) -> str:
-        if option.percent is None:
-            return DASH
-        return DASH if small.hides(option.count) else f"{number_format(option.percent, 1)} %"
+    if result.withheld:
+        return SurveyQuestion(result=result, rows=[], chart=None, bars=[], answered=str(TOO_FEW))
+    hidden = _hidden_options(result, small)
 
-    rows = [(o, count_cell(o.count, small).text(small), share(o)) for o in result.options]
-    chart = bar_chart(result)
+    def share(index, option) -> str:
+        if option.percent is None or index in hidden:
+            return DASH
+        return f"{number_format(option.percent, 1)} %"
+
+    rows = [
+        (o, MARKER if i in hidden else str(o.count), share(i, o))
+        for i, o in enumerate(result.options)
+    ]
+    # A bar's length would give its hidden count away (and the longest sets the scale of the
+    # others): with a hidden count the table alone is shown.
+    chart = None if hidden else bar_chart(result)
     bars = []
     if chart is not None:
         for bar, (_option, count, percent) in zip(chart.bars, rows, strict=True):
@@ -91,10 +116,14 @@ def survey_sections(project: Project, period: Period, small: SmallCells) -> list
     sections = []
     for survey in surveys:
         results = survey_results(
-            survey, date_from=period.start, date_to=period.end, include_free_text=False
+            survey,
+            date_from=period.start,
+            date_to=period.end,
+            include_free_text=False,
+            minimum=small.threshold,
         )
         rate = results.response_rate
-        if rate is None:
+        if rate is None:  # nobody asked, or withheld with the rest
             rate_text = DASH
         elif small.hides(rate.answered) or small.hides(rate.invited):
             rate_text = f"{count_cell(rate.answered, small).text(small)}/" + count_cell(
@@ -106,8 +135,11 @@ def survey_sections(project: Project, period: Period, small: SmallCells) -> list
             SurveySection(
                 results=results,
                 questions=[_survey_question(q, small) for q in results.questions if not q.is_text],
-                responses=count_cell(results.responses, small).text(small),
+                responses=str(TOO_FEW)
+                if results.withheld
+                else count_cell(results.responses, small).text(small),
                 response_rate=rate_text,
+                response_rate_note=rate.note if rate is not None else "",
             )
         )
     return sections

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from fokus import request_context
+from fokus import request_context, text_limits
 from fokus.audit import log_access
 from fokus.models import AccessAction, Agency, Project, User
 from fokus.pdf import render_pdf
@@ -59,6 +59,10 @@ def _clean(text: str) -> str:
     return (text or "").strip()
 
 
+def _check_texts(**texts: str) -> None:
+    text_limits.check_lengths(ReportError, ParticipantReport, text_limits.NARRATIVE, **texts)
+
+
 def _lock(report: ParticipantReport) -> ParticipantReport:
     return (
         ParticipantReport.objects.select_for_update(of=("self",))
@@ -80,6 +84,7 @@ def participant_report_create(
     """A new draft of `kind`. Follow-up reports while the participation is accepted or active,
     the exit report once it has ended; one report of each kind (corrections are re-issues)."""
     report_policy.require_write(actor, enrolment)
+    _check_texts(mapping=mapping, summary=summary, recommendations=recommendations)
     # The lock orders concurrent creations, and a creation against an exit or withdrawal.
     enrolment = Enrolment.objects.select_for_update(of=("self",)).get(pk=enrolment.pk)
     if kind not in CREATE_STATUSES:
@@ -133,6 +138,7 @@ def participant_report_update(
     if not report_policy.can_change(report.enrolment):
         raise ReportError(_("The consent has been withdrawn: the report can no longer change."))
     values = {"mapping": mapping, "summary": summary, "recommendations": recommendations}
+    _check_texts(**values)
     changed = [name for name in TEXT_FIELDS if getattr(report, name) != _clean(values[name])]
     if not changed:
         return report
@@ -296,6 +302,12 @@ def project_report_save(
             .filter(project=project, kind=kind, period_start=period.start, period_end=period.end)
             .first()
         )
+    text_limits.check_lengths(
+        ReportError,
+        ProjectReport,
+        text_limits.NARRATIVE,
+        **{name: values.get(name, "") for name in sections_of(kind)},
+    )
     created = report is None
     if created:
         report = ProjectReport(
@@ -319,19 +331,15 @@ def report_settings_save(
     *,
     actor: User,
     project: Project,
-    hide_small_cells_in_final_report: bool,
     small_cell_threshold: int,
 ) -> ReportSettings:
-    """The project's small-cell setting, created on its first save. The log names the fields
-    that changed."""
+    """The project's small-cell threshold, created on its first save. The log names the fields
+    that changed. (The form keeps it within the floor; the database within 2–10.)"""
     instance = ReportSettings.objects.select_for_update().filter(project=project).first()
     created = instance is None
     if created:
         instance = ReportSettings(project=project)
-    values = {
-        "hide_small_cells_in_final_report": hide_small_cells_in_final_report,
-        "small_cell_threshold": small_cell_threshold,
-    }
+    values = {"small_cell_threshold": small_cell_threshold}
     changed = sorted(name for name, value in values.items() if getattr(instance, name) != value)
     for name, value in values.items():
         setattr(instance, name, value)

@@ -19,32 +19,34 @@ What is counted, so that the page can say it:
 * **Active now** and **mean step movement** do not depend on the period: participations with
   status active today, and the mean of (latest step − first step) over the participations
   rated at least twice (first and latest rating as `stepladder.stats` defines them).
-* **Small cells** are always hidden here, whatever the project's setting for its final report:
-  a count from 1 to threshold − 1 is shown as "<3" (the threshold is the project's
-  `ReportSettings.small_cell_threshold`, 3 when not set). The "all" column is hidden the same
-  way. A mean movement with fewer than threshold participations behind it is shown as "–".
+* **Small cells** are always hidden: a count from 1 to threshold − 1 is shown as "x" (the
+  threshold is the project's `ReportSettings.small_cell_threshold`, never below the floor
+  `settings.FOKUS_MIN_GROUP_SIZE`, 5 unless set; see `reports.smallcells`). The "all" column
+  is hidden the same way. A mean movement with fewer than threshold participations behind it
+  is shown as "–".
 * **Totals** are the exact sums of the projects' counts — hidden cells included — and are
-  themselves hidden when below the highest threshold of the federation's projects. So a total
-  that is shown is exact, even where cells above it show "<3"; a total below the threshold
-  is shown as "<3" like any other cell.
+  themselves hidden when below the highest threshold of the federation's projects.
+* **Secondary suppression** (`reports.smallcells.protect`): a hidden count must not be
+  computable from its total, so where a column (a project's count and the totals row) or a
+  row (women + men, the rest of "all" being other or not known) would leave exactly one
+  unknown, the next-smallest count of that line is hidden too, as "x" as well.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import formats
 
 from fokus.models import Project
 from participants.models import Enrolment
 from referrals.models import Gender
 from reports.figures import Period
-from reports.models import DEFAULT_SMALL_CELL_THRESHOLD
-from reports.smallcells import is_small, suppress
+from reports.smallcells import MARKER, Line, is_small, min_group_size, protect
 from stepladder.stats import rounded, with_steps
 
 # Shown instead of a mean with too few participations behind it (or none).
@@ -112,11 +114,15 @@ class SummaryRow:
     threshold: int
     counts: Counts
     is_total: bool = False
+    hidden: frozenset[str] = frozenset()  # the names of the counts hidden (COUNT_COLUMNS)
 
     @property
     def cells(self) -> list[str]:
-        """The counts as shown, in column order: a small count is "<3"."""
-        return [suppress(getattr(self.counts, name), self.threshold) for name in COUNT_COLUMNS]
+        """The counts as shown, in column order: a hidden count is "x"."""
+        return [
+            MARKER if name in self.hidden else str(getattr(self.counts, name))
+            for name in COUNT_COLUMNS
+        ]
 
     @property
     def mean_movement(self) -> Decimal | None:
@@ -135,10 +141,8 @@ class SummaryRow:
     def export_cells(self) -> list[int | str | Decimal]:
         """The row for a spreadsheet, name first: numbers stay numbers (the mean a signed
         decimal), hidden cells are the same texts as on the page."""
-        counts = [getattr(self.counts, name) for name in COUNT_COLUMNS]
         shown = [
-            suppress(count, self.threshold) if is_small(count, self.threshold) else count
-            for count in counts
+            MARKER if name in self.hidden else getattr(self.counts, name) for name in COUNT_COLUMNS
         ]
         mean = self.mean_movement
         return [self.name, *shown, NOT_SHOWN if mean is None else mean]
@@ -157,11 +161,12 @@ class FederationSummary:
 
 
 def _projects(federation_id: int) -> list[tuple[int, str, int]]:
+    floor = min_group_size()
     return list(
         Project.objects.filter(federation_id=federation_id)
         .annotate(
-            threshold=Coalesce(
-                "report_settings__small_cell_threshold", Value(DEFAULT_SMALL_CELL_THRESHOLD)
+            threshold=Greatest(
+                Coalesce("report_settings__small_cell_threshold", Value(floor)), Value(floor)
             )
         )
         .order_by("name", "pk")
@@ -210,8 +215,40 @@ def federation_summary(federation_id: int, period: Period) -> FederationSummary:
         for pk, name, threshold in _projects(federation_id)
     ]
     total_counts = sum((row.counts for row in rows), Counts())
-    total_threshold = max((row.threshold for row in rows), default=DEFAULT_SMALL_CELL_THRESHOLD)
+    total_threshold = max((row.threshold for row in rows), default=min_group_size())
     total = SummaryRow(
         project_id=None, name="", threshold=total_threshold, counts=total_counts, is_total=True
     )
+    rows, total = _protected([*rows, total])
     return FederationSummary(period=period, rows=rows, total=total)
+
+
+# The counts of a row that add up: women + men (+ other or not known, not shown) = all.
+_ACROSS = (
+    (("new_women", "new_men"), "new_all"),
+    (("exited_women", "exited_men"), "exited_all"),
+)
+
+
+def _protected(rows: list[SummaryRow]) -> tuple[list[SummaryRow], SummaryRow]:
+    """The rows (the totals row last) with their hidden counts: the small ones and those that
+    would give a small one away (see the module docstring)."""
+    values, hidden, lines = {}, set(), []
+    last = len(rows) - 1
+    for r, row in enumerate(rows):
+        for name in COUNT_COLUMNS:
+            values[r, name] = getattr(row.counts, name)
+            if is_small(values[r, name], row.threshold):
+                hidden.add((r, name))
+        for members, total in _ACROSS:
+            lines.append(Line(tuple((r, m) for m in members), (r, total), row.threshold))
+    if last > 0:
+        for name in COUNT_COLUMNS:
+            members = tuple((r, name) for r in range(last))
+            lines.append(Line(members, (last, name), rows[last].threshold))
+    hidden = protect(values, hidden, lines)
+    rows = [
+        replace(row, hidden=frozenset(name for name in COUNT_COLUMNS if (r, name) in hidden))
+        for r, row in enumerate(rows)
+    ]
+    return rows[:-1], rows[-1]

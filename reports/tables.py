@@ -3,19 +3,20 @@ the web page and in the PDF (`reports/_figure_table.html`) and downloaded as CSV
 same object each time, so a figure cannot differ between them. The tables themselves are in
 `reports.final_tables` and `reports.interim_tables`.
 
-Small cells: when the project's report settings ask for it (`hide_small_cells_in_final_report`,
-off by default), every count of people from 1 to the threshold minus one is shown as "<3" in
-every count table of both reports and their exports; a share whose count is hidden is hidden
-too ("–"), since share × base would give the count back. Means, medians, step numbers and the
-programme shape are never hidden. Totals are shown as they are (hidden only when small
-themselves): with few rows a hidden cell can sometimes be worked out from its total, which
-the threshold cannot prevent on its own.
+Small cells (`reports.smallcells`, always on): every count of people from 1 to the threshold
+minus one is shown as "x" in every count table of both reports and their exports. A table
+that has totals then hides more counts (`Table.protect`, `reports.smallcells.protect`), so
+that no hidden count can be worked out from its row or column total: its builder names the
+lines that add up (`down`: the rows above the totals row; `across`: cells of a row that add
+up to another cell of it). A share or mean whose count or base is hidden is hidden too ("–"),
+since share × base would give the count back and a mean of one person is their step. Step
+numbers and the programme shape are never hidden.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from fokus.models import Project
 from reports.figures import ByGender, Period
-from reports.smallcells import SmallCells, suppress
+from reports.smallcells import MARKER, Line, SmallCells, protect
 
 DASH = "–"
 
@@ -41,7 +42,10 @@ class Kind:
 class Cell:
     value: Any
     kind: str = Kind.TEXT
-    hidden: bool = False  # a small count, or a share of one
+    hidden: bool = False  # a small count, a count hidden to protect one, a share of one
+    # The cells of the same row (by index) this one is computed from: a share's count and
+    # base, a mean's number of people. Hidden when one of them is.
+    basis: tuple[int, ...] = ()
 
     @property
     def numeric(self) -> bool:
@@ -51,10 +55,8 @@ class Cell:
         """As shown on the page and in the PDF, in the active language's number format."""
         if self.value is None:
             return DASH if self.numeric else ""
-        if self.kind == Kind.COUNT:
-            return suppress(self.value, small.threshold if self.hidden else None)
         if self.hidden:
-            return DASH
+            return MARKER if self.kind == Kind.COUNT else DASH
         if self.kind == Kind.MEAN:
             return number_format(self.value, 1)
         if self.kind == Kind.PERCENT:
@@ -62,9 +64,9 @@ class Cell:
         return str(self.value)
 
     def export(self, small: SmallCells):
-        """As written to CSV/XLSX: numbers stay numbers, a hidden count is "<3"."""
+        """As written to CSV/XLSX: numbers stay numbers, a hidden count is "x"."""
         if self.hidden:
-            return small.marker if self.kind == Kind.COUNT else None
+            return MARKER if self.kind == Kind.COUNT else None
         return self.value
 
 
@@ -90,21 +92,78 @@ class Table:
     def export_rows(self) -> list[list]:
         return [[row.label, *(cell.export(self.small) for cell in row.cells)] for row in self.rows]
 
+    def protect(
+        self,
+        *,
+        down: Iterable[int] = (),
+        across: Iterable[tuple[Sequence[int], int]] = (),
+    ) -> Table:
+        """Hide the counts that would give a hidden one away (secondary suppression, see
+        `reports.smallcells.protect`), then the shares and means computed from a hidden count.
+
+        `down`: the cells (by index) whose totals-row cell is the sum of the cells above it in
+        the rows before the totals row. `across`: (members, total) cell indexes of every row
+        whose total cell is the sum of the members plus a remainder that is not shown.
+        """
+        if self.small.hide:
+            self._protect_counts(list(down), list(across))
+        for row in self.rows:
+            hidden = {i for i, cell in enumerate(row.cells) if cell.hidden}
+            row.cells = [
+                replace(cell, hidden=True)
+                if not cell.hidden and any(i in hidden for i in cell.basis)
+                else cell
+                for cell in row.cells
+            ]
+        return self
+
+    def _protect_counts(self, down: list[int], across: list[tuple[Sequence[int], int]]) -> None:
+        values, hidden, lines = {}, set(), []
+        for r, row in enumerate(self.rows):
+            for c, cell in enumerate(row.cells):
+                if cell.kind == Kind.COUNT and cell.value is not None:
+                    values[r, c] = cell.value
+                    if cell.hidden:
+                        hidden.add((r, c))
+        threshold = self.small.threshold
+        total_row = next((r for r, row in enumerate(self.rows) if row.is_total), None)
+        if total_row is not None:
+            above = [r for r in range(total_row) if not self.rows[r].is_total]
+            for c in down:
+                members = tuple((r, c) for r in above if (r, c) in values)
+                if (total_row, c) in values and members:
+                    lines.append(Line(members, (total_row, c), threshold))
+        for r in range(len(self.rows)):
+            for members, total in across:
+                keys = tuple((r, c) for c in members if (r, c) in values)
+                if (r, total) in values and keys:
+                    lines.append(Line(keys, (r, total), threshold))
+        for r, c in protect(values, hidden, lines) - hidden:
+            row = self.rows[r]
+            row.cells[c] = replace(row.cells[c], hidden=True)
+
 
 def count_cell(n: int, small: SmallCells) -> Cell:
     return Cell(n, Kind.COUNT, hidden=small.hides(n))
 
 
-def share_cell(percent: Decimal | None, count: int, small: SmallCells) -> Cell:
-    return Cell(percent, Kind.PERCENT, hidden=small.hides(count))
+def share_cell(percent: Decimal | None, *basis: int) -> Cell:
+    """A share of the row's cells `basis` (its count and its base, by index)."""
+    return Cell(percent, Kind.PERCENT, basis=basis)
 
 
-def mean_cell(value: Decimal | None) -> Cell:
-    return Cell(value, Kind.MEAN)
+def mean_cell(value: Decimal | None, *basis: int) -> Cell:
+    """A mean over the people counted in the row's cell `basis` (by index)."""
+    return Cell(value, Kind.MEAN, basis=basis)
 
 
 def gender_cells(counts: ByGender, small: SmallCells) -> list[Cell]:
     return [count_cell(n, small) for n in (counts.women, counts.men, counts.other, counts.total)]
+
+
+# How the gender cells add up: women + men + other = all.
+GENDER_DOWN = (0, 1, 2, 3)
+GENDER_ACROSS = (((0, 1, 2), 3),)
 
 
 def gender_columns(first: str) -> list[str]:

@@ -4,7 +4,8 @@ saving a response with its answers in one transaction.
 Respondents have no account. A personal link's token is never stored, only its sha256 hash, and
 each invitation takes one response (the database's one-to-one on `Response.invitation` is the
 last word when two submissions race). An anonymous response stores the cohort and nothing that
-points to the person: no user, no IP address, no session.
+points to the person: no user, no IP address, no session. Its link's flood limits
+(`surveys.flood`) keep, for an hour, a keyed hash of the client apart from the response.
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import get_language_info
 
 from cohorts.models import Cohort
+from fokus import text_limits
 from fokus.audit import log_access
 from fokus.models import AccessAction, User
+from surveys import flood
 from surveys.models import (
     AnonymousLink,
     Answer,
@@ -35,7 +39,7 @@ from surveys.models import (
 
 SOURCE_LANGUAGE = "sv"
 # Free-text answers longer than this are refused with a message, not cut.
-TEXT_MAX_LENGTH = 5000
+TEXT_MAX_LENGTH = text_limits.NOTE
 # A language code as it may appear in `translations` and in the page's lang attribute.
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 
@@ -111,6 +115,10 @@ def survey_texts(survey: Survey, language: str) -> dict[str, tuple[str, str]]:
 # --- What a link opens ----------------------------------------------------------------------
 
 
+class AnswerError(ValidationError):
+    """An answer the form would have refused, from another caller."""
+
+
 class Unavailable(Exception):
     """The link cannot be answered; `reason` picks the kind message shown to the person."""
 
@@ -118,6 +126,8 @@ class Unavailable(Exception):
     EXPIRED = "expired"
     ANSWERED = "answered"
     CLOSED = "closed"
+    # The link has taken as many answers as its start can give (`flood.answer_cap`).
+    FULL = "full"
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -177,10 +187,16 @@ def anonymous_link_for_token(token: str, *, today: date | None = None) -> Anonym
     today = today or timezone.localdate()
     if not _plausible(token):
         raise Unavailable(Unavailable.INVALID)
-    link = AnonymousLink.objects.select_related("survey__project").filter(token=token).first()
+    link = (
+        AnonymousLink.objects.select_related("survey__project", "cohort")
+        .filter(token=token)
+        .first()
+    )
     if link is None:
         raise Unavailable(Unavailable.INVALID)
     _check_link(link, today)
+    if flood.is_full(link):
+        raise Unavailable(Unavailable.FULL)
     return link
 
 
@@ -224,7 +240,10 @@ def _store(
     answered_on: date | None = None,
 ) -> Response:
     """Only answered questions get an Answer row: "number answered" per question is the count
-    of its rows."""
+    of its rows. A free text over the limit is refused (AnswerError), whoever calls."""
+    for answer in answers:
+        if text_limits.length(answer.text) > TEXT_MAX_LENGTH:
+            raise AnswerError(text_limits.too_long(answer.text, TEXT_MAX_LENGTH))
     response = Response.objects.create(
         survey=survey,
         channel=channel,
@@ -289,9 +308,19 @@ def response_save_personal(
 def response_save_anonymous(
     *, link: AnonymousLink, answers: list[GivenAnswer], language: str
 ) -> Response:
-    """A cohort's shared link: many responses, none of them tied to a person."""
-    link = AnonymousLink.objects.select_related("survey").get(pk=link.pk)
+    """A cohort's shared link: many responses, none of them tied to a person, within the limits
+    of `surveys.flood`. The link's row is locked while they are counted, so concurrent posts
+    are counted one after the other. Raises Unavailable (FULL) or flood.TooManyAnswers, with
+    nothing stored."""
+    link = (
+        AnonymousLink.objects.select_for_update(of=("self",))
+        .select_related("survey", "cohort")
+        .get(pk=link.pk)
+    )
     _check_link(link, timezone.localdate())
+    if flood.is_full(link):
+        raise Unavailable(Unavailable.FULL)
+    flood.submission_record(link=link)
     return _store(
         survey=link.survey,
         answers=answers,

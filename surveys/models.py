@@ -277,6 +277,28 @@ class AnonymousLink(models.Model):
         return f"{self.survey}: {self.cohort}"
 
 
+class AnonymousSubmission(models.Model):
+    """That an anonymous link took an answer, when, and from which client: what the flood
+    limits count (`surveys.flood`). The client is a keyed hash of its address and the link,
+    never the address; nothing points to the response, and rows older than the longest window
+    are deleted as new ones come."""
+
+    link = models.ForeignKey(AnonymousLink, on_delete=models.CASCADE, related_name="+")
+    client_hash = models.CharField(max_length=64)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["link", "submitted_at"], name="anon_submission_link_time"),
+            models.Index(
+                fields=["link", "client_hash", "submitted_at"], name="anon_submission_client"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link_id} {self.submitted_at:%Y-%m-%d %H:%M}"
+
+
 class Channel(models.TextChoices):
     PERSONAL = "personal", _("Personal link")
     ANONYMOUS = "anonymous", _("Anonymous link")

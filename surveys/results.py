@@ -35,6 +35,7 @@ from cohorts.models import Cohort
 from fokus.models import Municipality
 from participants.models import Enrolment
 from surveys.models import Answer, Audience, Question, QuestionKind, Response, Survey
+from surveys.smallgroups import withhold
 
 ONE_DECIMAL = Decimal("0.1")
 TWO_DECIMALS = Decimal("0.01")
@@ -75,15 +76,33 @@ def mean_and_median(counts: dict[int, int]) -> tuple[Decimal | None, Decimal | N
     return _two_decimals(mean), _two_decimals(median)
 
 
+HUNDRED = Decimal(100)
+
+
 @dataclass(frozen=True)
 class ResponseRate:
     """answered of invited. For a partner survey `invited` is the number of invitations sent;
-    for a participant survey the number of participants (see `survey_results`)."""
+    for a participant survey the number of participants (see `survey_results`). `percent`
+    never passes 100: where there are more answers than people asked (an anonymous link
+    answered twice, a paper answer besides), `exceeds` is true and `note` says why."""
 
     answered: int
     invited: int
     percent: Decimal
     basis: str  # "invitations" or "participants"
+
+    @property
+    def exceeds(self) -> bool:
+        return self.answered > self.invited
+
+    @property
+    def note(self) -> str:
+        if not self.exceeds:
+            return ""
+        return _(
+            "There are more answers than people asked: an anonymous link can be answered more "
+            "than once, so the rate is shown as at most 100 per cent."
+        )
 
     def display(self) -> str:
         """ "94,4 % (34/36)" in the active language's number format."""
@@ -117,6 +136,7 @@ class QuestionResult:
     numeric: int = 0  # scale answers with a value: the n behind the mean and median
     dont_know: int = 0
     texts: list[str] | None = None  # free texts, only when asked for
+    withheld: bool = False  # answered by too few: emptied, see `surveys.smallgroups`
 
     @property
     def kind(self) -> str:
@@ -142,6 +162,7 @@ class SurveyResults:
     response_rate: ResponseRate | None
     questions: list[QuestionResult]
     include_free_text: bool
+    withheld: bool = False  # too few respondents: emptied, see `surveys.smallgroups`
 
 
 def filtered_responses(
@@ -188,7 +209,8 @@ def response_rate(
       participants who have started — active or exited — in the filtered starts, or in the
       whole project without a start filter (and within the municipality's starts with a
       municipality filter). The period does not narrow the participants. Anonymous links can
-      be answered more than once, so the rate can pass 100 %; it is shown as it is.
+      be answered more than once, so there may be more answers than participants: the
+      percentage is then 100 and the rate says so (`ResponseRate.note`).
     """
     if survey.audience == Audience.PARTNERS:
         figures = survey.invitations.filter(sent_at__isnull=False).aggregate(
@@ -213,7 +235,10 @@ def response_rate(
     if not invited:
         return None
     return ResponseRate(
-        answered=answered, invited=invited, percent=percent(answered, invited), basis=basis
+        answered=answered,
+        invited=invited,
+        percent=min(percent(answered, invited), HUNDRED),
+        basis=basis,
     )
 
 
@@ -230,10 +255,13 @@ def survey_results(
     date_from: date | None = None,
     date_to: date | None = None,
     include_free_text: bool = False,
+    minimum: int | None = None,
 ) -> SurveyResults:
     """The results of `survey` within the filters (see the module docstring and
     `response_rate`). `cohorts=None` means every start; an empty list means none.
     `include_free_text` only for readers who may see free text (the project's coordinators).
+    Groups too small to show are withheld (`surveys.smallgroups`; `minimum` may raise the
+    floor, never lower it).
     A fixed number of queries, whatever the number of responses."""
     responses = filtered_responses(
         survey, cohorts=cohorts, municipality=municipality, date_from=date_from, date_to=date_to
@@ -295,7 +323,7 @@ def survey_results(
         for question in questions
     ]
     count = responses.count()
-    return SurveyResults(
+    complete = SurveyResults(
         survey=survey,
         responses=count,
         response_rate=response_rate(
@@ -304,6 +332,7 @@ def survey_results(
         questions=results,
         include_free_text=include_free_text,
     )
+    return withhold(complete, minimum=minimum)
 
 
 def _question_result(

@@ -202,9 +202,24 @@ def admin_client_a(federation_admin):
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_on_force_login(monkeypatch):
+    """A test client logged in with force_login has passed the second factor too, as every
+    real session must before it sees a page with data (fokus/signin/middleware.py)."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        world.pass_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness costs seconds per test with ten personas.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The reset page's constant answer time is tested on its own (tests/fokus/test_signin.py).
+    settings.FOKUS_PASSWORD_RESET_MIN_SECONDS = 0.0
 
 
 # --- Referrals ------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fokus.numbers import parse_int
+from tests.referrals import documents
 
 TEXT_TYPES = {"text", "search", "email", "tel", "url", "password", ""}
 DATE_TYPES = {"date", "datetime-local", "month", "time"}
@@ -231,9 +232,8 @@ def sample_value(f: Field, *, today: str) -> str:
 
 
 def _pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile(
-        "underlag.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", "application/pdf"
-    )
+    # A real one: uploads are parsed whole, not only sniffed (referrals/uploads.py).
+    return SimpleUploadedFile("underlag.pdf", documents.pdf(), "application/pdf")
 
 
 # --- Bad input ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from datetime import date
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from fokus.models import RoleGrantRequest
 from fokus.roles import Role
 from participants import plans
 from participants.models import (
@@ -114,6 +115,17 @@ def build_objects(personas: dict) -> dict:
     for referral in (objects["draft"], objects["submitted"]):
         _consent(referral, document=True)
     objects["meeting"] = CaseGroupMeeting.objects.create(project=project, date=date(2026, 12, 1))
+    # A second admin of A who asked to be project A's coordinator: federation_admin decides.
+    second_admin = make_user(
+        personas["fed_a"], "admin2@a.example", "Alva Andra", (Role.FEDERATION_ADMIN, {})
+    )
+    objects["role_request"] = RoleGrantRequest.objects.create(
+        federation=personas["fed_a"],
+        requested_by=second_admin,
+        user=second_admin,
+        role=Role.COORDINATOR,
+        project=project,
+    )
     objects["consultation"] = Consultation.objects.create(
         project=project,
         raised_by_agency=personas["agency_fk"],

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.browser.conftest import restore_built_in_rows
 from tests.conftest import PERSONAS
 from tests.matrix_objects import build_objects, build_personas
+from tests.world import pass_second_factor
 
 # One worker runs the whole module, so its objects are built once (see `objects`).
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("permission-matrix")]
@@ -86,6 +87,16 @@ MATRIX = {
         everyone(OK),  # an invalid link renders a kind explanation
     ),
     "password_reset_complete": (None, "get", everyone(OK)),
+    "invitation-accept": (
+        lambda f: {"uidb64": "MQ", "token": "set-password"},
+        "get",
+        everyone(OK),  # an invalid link renders a kind explanation
+    ),
+    # One's own second factor: every signed-in user, whatever their roles.
+    "two-factor": (None, "get", with_(everyone(OK), anonymous=LOGIN)),
+    "two-factor-setup": (None, "get", with_(everyone(OK), anonymous=LOGIN)),
+    # Already past the second factor: on to where they were going.
+    "two-factor-verify": (None, "get", with_(everyone(302), anonymous=LOGIN)),
     "project-list": (None, "get", ALL_ROLES_SEE),
     "project-detail": (
         lambda f: {"pk": f["project_a"].pk},
@@ -109,6 +120,11 @@ MATRIX = {
         "post",
         with_(admin_only(outsider_admin=404), federation_admin=302),
     ),
+    "manage:user-two-factor-reset": (
+        lambda f: {"public_id": f["coordinator"].public_id},
+        "post",
+        with_(admin_only(outsider_admin=404), federation_admin=302),
+    ),
     "manage:membership-create": (
         lambda f: {"public_id": f["coordinator"].public_id},
         "post",
@@ -122,6 +138,12 @@ MATRIX = {
         },
         "post",
         with_(admin_only(outsider_admin=404), federation_admin=302),
+    ),
+    "manage:role-request-decide": (
+        # A role another admin of A asked for themselves; an empty form gets the page back.
+        lambda f: {"pk": f["role_request"].pk},
+        "post",
+        with_(admin_only(outsider_admin=404), federation_admin=400),
     ),
     "manage:agency-list": (None, "get", admin_only(outsider_admin=OK)),
     "manage:agency-create": (None, "get", admin_only(outsider_admin=OK)),
@@ -640,6 +662,7 @@ def session_cookies(objects, django_db_blocker):
             if persona != "anonymous":
                 client = Client()
                 client.force_login(objects[persona])
+                pass_second_factor(client, objects[persona])
                 cookies[persona] = client.cookies
     return cookies
 

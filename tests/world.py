@@ -11,7 +11,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cohorts.models import Cohort
 from demo.referrals import demo_personnummer
@@ -237,3 +241,40 @@ def give_consent(referral: Referral, *, given_on: date, signed_pdf: bool = False
         consent.document.save("samtycke.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
     consent.save()
     return consent
+
+
+# --- The second factor ----------------------------------------------------------------------
+
+# A fixed key, so a test (or the browser test) can compute the code an app would show.
+TOTP_KEY = "3132333435363738393031323334353637383930"
+
+
+def authenticator(user: User) -> TOTPDevice:
+    """The user's confirmed authenticator app, with a key tests know."""
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="app", defaults={"key": TOTP_KEY, "confirmed": True}
+    )
+    return device
+
+
+def code_now(device: TOTPDevice) -> str:
+    """The six digits the app shows at this moment (the suite's clock)."""
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return f"{code:06d}"
+
+
+def pass_second_factor(client, user: User) -> None:
+    """Mark a force_login-ed test client's session as having passed the second factor, as the
+    code page does; tests of the sign-in itself go through the real pages instead."""
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+    session.save()
+
+
+def sign_in(client, user: User, password: str = PASSWORD):
+    """Sign in through the real pages: the password, then the app's code. Returns the last
+    response (the redirect to where the user was going)."""
+    device = authenticator(user)
+    response = client.post(reverse("login"), {"username": user.email, "password": password})
+    assert response.status_code == 302, response
+    return client.post(reverse("two-factor-verify"), {"code": code_now(device)})

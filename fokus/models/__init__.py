@@ -1,6 +1,7 @@
 """Organisations, people and their roles: the tenant structure every feature hangs from, one
 module per feature: organisation (federation, municipalities, agencies), projects, users (users
-and their memberships) and access_log (the append-only access log)."""
+and their memberships), role_requests (roles an admin asked for themselves, waiting for a
+second admin) and access_log (the append-only access log)."""
 
 from fokus.models.access_log import AccessAction, AccessLogEntry, AccessLogQuerySet
 from fokus.models.organisation import (
@@ -11,6 +12,7 @@ from fokus.models.organisation import (
     Municipality,
 )
 from fokus.models.projects import IntakeMode, Project, ProjectQuerySet
+from fokus.models.role_requests import RoleGrantRequest, RoleGrantRequestQuerySet
 from fokus.models.users import Membership, User, UserManager
 
 __all__ = [
@@ -26,6 +28,8 @@ __all__ = [
     "Municipality",
     "Project",
     "ProjectQuerySet",
+    "RoleGrantRequest",
+    "RoleGrantRequestQuerySet",
     "User",
     "UserManager",
 ]

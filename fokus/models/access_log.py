@@ -20,6 +20,9 @@ class AccessAction(models.TextChoices):
     LOGIN = "login", _("Logged in")
     LOGOUT = "logout", _("Logged out")
     FAILED_LOGIN = "failed_login", _("Failed login")
+    PASSWORD_RESET = "password_reset", _("Asked for a password reset")
+    # A 403 or 404 on a page a signed-in user asked for (fokus.middleware.RefusalLogMiddleware).
+    REFUSED = "refused", _("Refused")
 
 
 class AccessLogQuerySet(models.QuerySet):

@@ -20,6 +20,14 @@ class Federation(models.Model):
     contact_email = models.EmailField(
         _("contact e-mail"), blank=True, help_text=_("Shown in the footer of every page.")
     )
+    case_group_access_days = models.PositiveSmallIntegerField(
+        _("days the ärendegrupp sees a decided referral"),
+        default=30,
+        help_text=_(
+            "After a decision the ärendegrupp sees the whole referral for this many days; "
+            "after that only a summary without personnummer, contact details or free text."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -97,6 +97,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+# Each role names exactly the context it needs, no more (memberships and requests for one).
+ROLE_CONTEXT_MATCHES = (
+    Q(role=Role.COORDINATOR, project__isnull=False, agency__isnull=True)
+    | Q(role=Role.CASE_OFFICER, project__isnull=True, agency__isnull=False)
+    | Q(role=Role.CASE_GROUP_MEMBER, project__isnull=False, agency__isnull=False)
+    | Q(
+        role__in=[Role.FEDERATION_STAFF, Role.FEDERATION_ADMIN],
+        project__isnull=True,
+        agency__isnull=True,
+    )
+)
+
+
 @pghistory.track(*row_history())
 class Membership(models.Model):
     """One role of one user in one context (a project, an agency, or the federation itself)."""
@@ -133,19 +146,8 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         ordering = ["role", "project__name", "agency__name"]
         constraints = [
-            # Each role names exactly the context it needs, no more.
             models.CheckConstraint(
-                condition=(
-                    Q(role=Role.COORDINATOR, project__isnull=False, agency__isnull=True)
-                    | Q(role=Role.CASE_OFFICER, project__isnull=True, agency__isnull=False)
-                    | Q(role=Role.CASE_GROUP_MEMBER, project__isnull=False, agency__isnull=False)
-                    | Q(
-                        role__in=[Role.FEDERATION_STAFF, Role.FEDERATION_ADMIN],
-                        project__isnull=True,
-                        agency__isnull=True,
-                    )
-                ),
-                name="membership_context_matches_role",
+                condition=ROLE_CONTEXT_MATCHES, name="membership_context_matches_role"
             ),
             models.CheckConstraint(
                 condition=Q(is_substitute=False) | Q(role=Role.CASE_GROUP_MEMBER),

@@ -16,10 +16,12 @@ How it is applied:
   gets a `ProjectAccess` (`projects.PERMISSIONS` lists the permissions); a view that reached a
   project through a child object calls `project_access_for(user, project, "<permission>")`.
 - What one may do with a referral or a participation one can see: `policy.referrals.can_*`,
-  `policy.enrolments.can_*`.
+  `policy.enrolments.can_*`; how much of a decided referral the ärendegrupp still sees:
+  `policy.referrals.case_group_sees_full`.
+- Which role grants need a second admin, and who decides them: `policy.grants`.
 """
 
-from fokus.policy import enrolments, referrals
+from fokus.policy import enrolments, grants, referrals
 from fokus.policy.held import (
     can_coordinate,
     case_group_project_ids,
@@ -56,6 +58,7 @@ __all__ = [
     "coordinated_project_ids",
     "enrolments",
     "forget_memberships",
+    "grants",
     "has_project",
     "has_role",
     "is_federation_admin",

@@ -3,9 +3,11 @@ referral they can see. The querysets' `for_user` filter by the `visible_*` condi
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
+from django.utils import timezone
 
 from fokus.policy import held
 from fokus.roles import Role
@@ -81,6 +83,30 @@ def can_see_details(user: User, referral: Referral) -> bool:
     if not referral.is_consent_withdrawn:
         return True
     return is_referring_officer(user, referral) or _coordinates(user, referral)
+
+
+def case_group_sees_full(user: User, referral: Referral, today: date) -> bool:
+    """Whether the user still sees the whole referral (personnummer, contact details, free
+    text, the consent document), or only a summary (birth year, gender, municipality, agency,
+    status and dates).
+
+    The referring officer and the project's coordinators always see it whole. The ärendegrupp
+    needs it to decide: while the referral is queued (submitted, on a meeting, on the wait
+    list) and for the federation's `case_group_access_days` after it left the queue, the day
+    of the decision plus that many days; from the day after, the summary. Consent withdrawn
+    is `can_see_details`, asked as well."""
+    if is_referring_officer(user, referral) or _coordinates(user, referral):
+        return True
+    if referral.is_decidable:
+        return True
+    # A withdrawal is the referral's last change; a decision has its own time. A decided
+    # referral without one (older data) gets the summary.
+    left_queue = referral.updated_at if referral.status == "withdrawn" else referral.decided_at
+    if left_queue is None:
+        return False
+    # The user's federation is the referral's: `visible_referrals` shows no other.
+    days = user.federation.case_group_access_days
+    return today <= timezone.localdate(left_queue) + timedelta(days=days)
 
 
 def can_withdraw_consent(user: User, referral: Referral) -> bool:

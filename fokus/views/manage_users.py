@@ -4,7 +4,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -13,20 +13,33 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fokus import policy
-from fokus.forms import MembershipForm, UserFilterForm, UserForm
-from fokus.models import Membership, User
-from fokus.services import (
+from fokus.forms import MembershipForm, RoleRequestDecisionForm, UserFilterForm, UserForm
+from fokus.memberships import (
     membership_add,
     membership_remove,
-    user_invite,
-    user_send_invitation,
-    user_update,
+    role_grant_decide,
+    role_grant_request,
 )
+from fokus.models import Membership, RoleGrantRequest, User
+from fokus.services import user_invite, user_send_invitation, user_update
+from fokus.signin import two_factor
 
 
 def _managed_user(request: HttpRequest, public_id: UUID) -> User:
     policy.require_federation_admin(request.user)
     return get_object_or_404(User.objects.for_user(request.user), public_id=public_id)
+
+
+def _pending_requests(request: HttpRequest, **lookup) -> list[tuple[RoleGrantRequest, bool]]:
+    """The federation's role requests waiting for a second admin, each with whether the
+    user may decide it (not their own)."""
+    pending = (
+        RoleGrantRequest.objects.for_user(request.user)
+        .pending()
+        .filter(**lookup)
+        .select_related("user", "requested_by", "project", "agency")
+    )
+    return [(grant, policy.grants.can_decide(request.user, grant)) for grant in pending]
 
 
 @login_required
@@ -42,7 +55,11 @@ def user_list(request: HttpRequest) -> HttpResponse:
         if role := filters.cleaned_data["role"]:
             users = users.filter(memberships__role=role).distinct()
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "fokus/manage/user_list.html", {"page": page, "filters": filters})
+    return render(
+        request,
+        "fokus/manage/user_list.html",
+        {"page": page, "filters": filters, "role_requests": _pending_requests(request)},
+    )
 
 
 @login_required
@@ -74,12 +91,21 @@ def user_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _render_detail(request, user, form)
 
 
-def _render_detail(request: HttpRequest, user: User, form: MembershipForm, status: int = 200):
+def _render_detail(
+    request: HttpRequest, user: User, form: MembershipForm, status: int = 200, error: str = ""
+):
     memberships = Membership.objects.filter(user=user).select_related("project", "agency")
     return render(
         request,
         "fokus/manage/user_detail.html",
-        {"managed": user, "memberships": memberships, "membership_form": form},
+        {
+            "managed": user,
+            "memberships": memberships,
+            "membership_form": form,
+            "role_requests": _pending_requests(request, user=user),
+            "has_two_factor": two_factor.has_app(user),
+            "error": error,
+        },
         status=status,
     )
 
@@ -131,11 +157,19 @@ def membership_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not form.is_valid():
         return _render_detail(request, user, form, status=400)
     try:
-        membership_add(actor=request.user, user=user, **form.cleaned_data)
+        if policy.grants.needs_second_admin(request.user, user, form.cleaned_data["role"]):
+            role_grant_request(actor=request.user, user=user, **form.cleaned_data)
+            done = _(
+                "Your request was sent to the federation's other administrators. You get "
+                "the role when one of them approves it."
+            )
+        else:
+            membership_add(actor=request.user, user=user, **form.cleaned_data)
+            done = _("The role was added.")
     except ValidationError as error:
         form.add_error(None, error)
         return _render_detail(request, user, form, status=400)
-    messages.success(request, _("The role was added."))
+    messages.success(request, done)
     return redirect("manage:user-detail", public_id=user.public_id)
 
 
@@ -151,3 +185,31 @@ def membership_delete(request: HttpRequest, public_id: UUID, pk: int) -> HttpRes
     else:
         messages.success(request, _("The role was removed."))
     return redirect("manage:user-detail", public_id=user.public_id)
+
+
+@login_required
+@require_POST
+def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Another admin approves or refuses a role an admin asked for themselves."""
+    policy.require_federation_admin(request.user)
+    grant = get_object_or_404(
+        RoleGrantRequest.objects.for_user(request.user).select_related("user"), pk=pk
+    )
+    if not policy.grants.can_decide(request.user, grant):
+        raise PermissionDenied(_("Another administrator must decide on your own request."))
+    form = RoleRequestDecisionForm(request.POST)
+    if not form.is_valid():
+        error = " ".join(form.errors["outcome"])
+        return _render_detail(request, grant.user, MembershipForm(user=grant.user), 400, error)
+    try:
+        role_grant_decide(actor=request.user, grant_request=grant, approve=form.approves)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The request was approved and the role given.")
+            if form.approves
+            else _("The request was refused."),
+        )
+    return redirect("manage:user-detail", public_id=grant.user.public_id)

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort
+from fokus import text_limits
 from fokus.models import Project
 from participants.forms.common import DATE_ERRORS as _DATE_ERRORS
 from participants.forms.common import DATE_WIDGET as _DATE
@@ -148,20 +149,18 @@ class EnrolmentExitForm(forms.Form):
         _("Extent of the work (%)"),
         _("Required for work, subsidised or not: e.g. 50 or 100."),
     )
-    receiving_party = forms.CharField(
+    receiving_party = text_limits.text_field(
+        text_limits.SHORT,
         label=_("Receiving party"),
-        required=False,
-        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
             "Who takes over after the project, e.g. an agency and a named contact, so the "
             "person does not fall between chairs."
         ),
     )
-    exit_plan = forms.CharField(
+    exit_plan = text_limits.text_field(
+        text_limits.PLAN,
         label=_("Plan after exit"),
-        required=False,
-        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The plan agreed at the exit meeting: next steps, who does what and when."),
     )

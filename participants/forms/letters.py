@@ -12,6 +12,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fokus import text_limits
 from participants.forms.common import DATE_ERRORS as _DATE_ERRORS
 from participants.forms.common import DATE_WIDGET as _DATE
 from participants.models import Enrolment
@@ -81,10 +82,9 @@ class InvitationLetterForm(forms.Form):
         help_text=_("Printed in the letter, e.g. 070-123 45 67."),
         error_messages={"required": _("Enter a phone number the person can call.")},
     )
-    message = forms.CharField(
+    message = text_limits.text_field(
+        text_limits.SHORT,
         label=_("Personal message"),
-        required=False,
-        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Optional. Printed in the letter as written, e.g. what to bring."),
     )

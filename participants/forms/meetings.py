@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort
+from fokus import text_limits
 from fokus.numbers import parse_int
 from participants import meetings
 from participants.forms.common import DATE_ERRORS as _DATE_ERRORS
@@ -27,7 +28,7 @@ from participants.models import (
 
 _TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 _TIME_ERRORS = {"invalid": _("Enter the time as HH:MM, e.g. 13:30.")}
-TEXT_MAX = 5000
+TEXT_MAX = text_limits.NOTE
 
 
 def _minutes_field(limits: tuple[int, int], message, help_text="") -> forms.IntegerField:
@@ -49,10 +50,9 @@ def _minutes_field(limits: tuple[int, int], message, help_text="") -> forms.Inte
 
 
 def _text_field(label, help_text="", rows=3, max_length=TEXT_MAX) -> forms.CharField:
-    return forms.CharField(
+    return text_limits.text_field(
+        max_length,
         label=label,
-        required=False,
-        max_length=max_length,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
     )

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fokus import text_limits
 from fokus.models import Agency
 from participants.forms.common import DATE_ERRORS as _DATE_ERRORS
 from participants.forms.common import DATE_WIDGET as _DATE
@@ -15,9 +16,10 @@ from participants.models import Enrolment, Goal, GoalStatus, ResponsibleParty
 
 
 class GoalForm(forms.Form):
-    text = forms.CharField(
+    text = text_limits.text_field(
+        text_limits.SHORT,
+        required=True,
         label=_("Goal"),
-        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the participant wants to reach, in their own words where possible."),
         error_messages={"required": _("Write the goal.")},

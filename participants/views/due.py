@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from fokus.audit import log_access
+from fokus.models import AccessAction
 from fokus.policy import ProjectAccess
 from fokus.policy.views import project_view
 from participants.due import due_list as compute_due_list
@@ -27,13 +29,20 @@ def due_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
             enrolments = form.apply(enrolments)
         else:
             enrolments, status = enrolments.none(), 400
+    due = compute_due_list(enrolments, today)
+    log_access(
+        actor=request.user,
+        action=AccessAction.VIEW,
+        obj=project,
+        detail=f"due list: {len(due.overdue)} overdue, {len(due.upcoming)} upcoming",
+    )
     return render(
         request,
         "participants/due_list.html",
         {
             "project": project,
             "form": form,
-            "due": compute_due_list(enrolments, today),
+            "due": due,
             "today": today,
         },
         status=status,

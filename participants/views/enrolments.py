@@ -53,6 +53,13 @@ def participant_list(request: HttpRequest, access: ProjectAccess) -> HttpRespons
                 enrolments = enrolments.filter(status=form.cleaned_data["status"])
         else:
             enrolments, status = enrolments.none(), 400
+    enrolments = list(enrolments)
+    log_access(
+        actor=request.user,
+        action=AccessAction.VIEW,
+        obj=project,
+        detail=f"participant list: {len(enrolments)} listed",
+    )
     return render(
         request,
         "participants/participant_list.html",

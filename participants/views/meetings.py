@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cohorts.models import Cohort
 from fokus import policy
+from fokus.audit import log_access
+from fokus.models import AccessAction
 from participants import meetings as services
 from participants.attendance import AttendanceSummary, attendance_summaries
 from participants.forms.meetings import MeetingForm, SessionForm
@@ -189,6 +191,12 @@ def session_list(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for e in enrolments
     ]
+    log_access(
+        actor=request.user,
+        action=AccessAction.VIEW,
+        obj=cohort,
+        detail=f"attendance grid: {len(rows)} listed, {len(sessions)} sessions",
+    )
     return render(
         request,
         "participants/session_list.html",

@@ -11,9 +11,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from referrals.models import CONSENT_PARTIES, Consent, ConsentMethod, WithdrawalChannel
+from referrals.uploads import MAX_DOCUMENT_BYTES, is_whole_document
 
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-# The first bytes each accepted kind of file starts with: the name alone proves nothing.
+# The first bytes each accepted kind of file starts with: a cheap first check before the whole
+# file is parsed (`referrals.uploads.is_whole_document`).
 DOCUMENT_SIGNATURES = {
     "pdf": b"%PDF",
     "jpg": b"\xff\xd8\xff",
@@ -26,6 +27,9 @@ DOCUMENT_CONTENT_TYPES = {
     "jpeg": "image/jpeg",
     "png": "image/png",
 }
+
+
+_TOO_LARGE = _("The file is larger than 10 MB. Scan it at a lower resolution and try again.")
 
 
 def document_extension(name: str) -> str:
@@ -49,8 +53,11 @@ class ConsentForm(forms.ModelForm):
         fields = [*CONSENT_PARTIES, "method", "given_on", "place", "document"]
         widgets = {"method": forms.RadioSelect, "given_on": _date_input()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, too_large: set[str] | frozenset[str] = frozenset(), **kwargs):
+        """`too_large`: the file fields whose upload was skipped for its size while it came in
+        (`referrals.uploads.LimitedUploadHandler`)."""
         super().__init__(*args, **kwargs)
+        self.too_large = too_large
         for name in CONSENT_PARTIES:
             field = self.fields[name]
             field.required = True
@@ -92,6 +99,8 @@ class ConsentForm(forms.ModelForm):
 
     def clean_document(self):
         upload = self.cleaned_data.get("document")
+        if "document" in self.too_large:
+            raise forms.ValidationError(_TOO_LARGE)
         if not upload:
             return None
         extension = document_extension(upload.name)
@@ -101,9 +110,7 @@ class ConsentForm(forms.ModelForm):
                 _("The file must be a PDF, JPG or PNG. Scan or photograph the signed form again.")
             )
         if upload.size > MAX_DOCUMENT_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than 10 MB. Scan it at a lower resolution and try again.")
-            )
+            raise forms.ValidationError(_TOO_LARGE)
         upload.seek(0)
         head = upload.read(len(signature))
         upload.seek(0)
@@ -112,6 +119,14 @@ class ConsentForm(forms.ModelForm):
                 _(
                     "The file's content is not a real %(kind)s file. Save the scan as PDF, JPG "
                     "or PNG and try again."
+                )
+                % {"kind": extension.upper()}
+            )
+        if not is_whole_document(upload, extension):
+            raise forms.ValidationError(
+                _(
+                    "The %(kind)s file is damaged or incomplete and cannot be opened. Save or "
+                    "scan the signed form again and upload the new file."
                 )
                 % {"kind": extension.upper()}
             )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from localflavor.se.forms import SEPersonalIdentityNumberField, SEPostalCodeField
 
 from cohorts.models import Cohort
-from fokus import policy
+from fokus import policy, text_limits
 from fokus.models import Agency, IntakeMode, Project
 from referrals.models import CONTACT_SLOTS, INCOME_SOURCES, Referral, ReferralStatus, YesNo
 
@@ -171,8 +171,11 @@ class ReferralForm(forms.ModelForm):
         self.fields["eligibility_comment"].help_text = _(
             "Needed when a warning is shown: explain why the person should take part anyway."
         )
-        for field in self.fields.values():
+        free_texts = text_limits.text_fields(Referral)
+        for name, field in self.fields.items():
             field.required = False
+            if name in free_texts:
+                text_limits.limit_field(field, text_limits.NOTE)
 
         if not self.is_bound and referral.personnummer:
             self.initial["personnummer"] = referral.formatted_personnummer

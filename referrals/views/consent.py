@@ -9,13 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_safe
 
 from fokus import policy
 from fokus.audit import log_access
 from fokus.models import AccessAction
-from referrals import drafts, services
+from referrals import drafts, services, uploads
 from referrals.forms.consent import (
     DOCUMENT_CONTENT_TYPES,
     ConsentForm,
@@ -34,7 +36,19 @@ def _get_referral(request: HttpRequest, public_id) -> Referral:
 
 
 @login_required
+@csrf_exempt
 def consent_record(request: HttpRequest, public_id) -> HttpResponse:
+    """The upload's size limit must be in place before anything reads the request body, and
+    the CSRF check reads it: so the check is made here, after the limit (Django's "modifying
+    upload handlers on the fly")."""
+    limit = uploads.install_limit(request)
+    return _consent_record(request, public_id, limit)
+
+
+@csrf_protect
+def _consent_record(
+    request: HttpRequest, public_id, limit: uploads.LimitedUploadHandler
+) -> HttpResponse:
     user = request.user
     referral = _get_referral(request, public_id)
     if not policy.referrals.can_edit(user, referral):
@@ -42,8 +56,16 @@ def consent_record(request: HttpRequest, public_id) -> HttpResponse:
             _("The consent is recorded by the referring case officer, before submitting.")
         )
     previous = drafts.consent_of(referral)
+    if request.method == "POST" and uploads.declared_too_large(request):
+        # Not read at all: nothing a consent form holds is this large.
+        return render(
+            request,
+            "referrals/consent_record.html",
+            {"referral": referral, "form": ConsentForm(), "previous": previous, "too_large": True},
+            status=413,
+        )
     if request.method == "POST":
-        form = ConsentForm(request.POST, request.FILES)
+        form = ConsentForm(request.POST, request.FILES, too_large=limit.too_large)
         if form.is_valid():
             try:
                 drafts.consent_replace(
@@ -71,6 +93,13 @@ def consent_document(request: HttpRequest, public_id) -> FileResponse:
     referral = _get_referral(request, public_id)
     if not policy.referrals.can_see_details(user, referral):
         raise PermissionDenied(_("The consent has been withdrawn; its document is not shared."))
+    if not policy.referrals.case_group_sees_full(user, referral, timezone.localdate()):
+        raise PermissionDenied(
+            _(
+                "The ärendegrupp sees the signed consent only while the referral is queued and "
+                "for a period after the decision; that period is over."
+            )
+        )
     consent = drafts.consent_of(referral)
     if consent is None or not consent.document:
         raise Http404(_("No signed consent has been uploaded."))

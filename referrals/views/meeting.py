@@ -103,15 +103,17 @@ def render_meeting(
     ]
     queue_pks = {r.pk for r in queue_referrals}
     queue = [
-        with_forms(queue_item(user, r, wait_position=positions.get(r.pk)), r, "q")
+        with_forms(queue_item(user, r, today=today, wait_position=positions.get(r.pk)), r, "q")
         for r in queue_referrals
     ]
     wait_list = []
     for r in wait_listed:
-        item = queue_item(user, r, wait_position=positions[r.pk])
+        item = queue_item(user, r, today=today, wait_position=positions[r.pk])
         # One decision form per referral on the page: a queued one is decided in the queue.
         wait_list.append((with_forms(item, r, "w") if r.pk not in queue_pks else item, r.meeting))
-    decided = [minutes_line(change) for change in decisions_at(user, meeting)]
+    decided = [
+        minutes_line(change, user=user, today=today) for change in decisions_at(user, meeting)
+    ]
 
     consultations = []
     for consultation in (

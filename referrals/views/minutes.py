@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fokus import policy
 from fokus.audit import log_access
 from fokus.models import AccessAction
 from referrals.models import (
@@ -47,12 +50,26 @@ def decisions_at(user, meeting: CaseGroupMeeting):
             status__in=DECISION_STATUSES,
             referral__in=Referral.objects.for_user(user),
         )
-        .select_related("referral__referring_agency", "cohort__municipality", "by")
+        .select_related(
+            "referral__referring_agency",
+            "referral__home_municipality",
+            "cohort__municipality",
+            "by",
+        )
         .order_by("at", "pk")
     )
 
 
-def minutes_line(change: ReferralStatusChange) -> MinutesLine:
+def summary_label(referral: Referral) -> str:
+    """What names a referral whose details the reader no longer sees
+    (`policy.referrals.case_group_sees_full`): birth year and municipality, no name."""
+    parts = [str(referral.home_municipality or "")]
+    if referral.known_birth_year:
+        parts.insert(0, _("born %(year)s") % {"year": referral.known_birth_year})
+    return _("Summary: %(parts)s") % {"parts": ", ".join(p for p in parts if p) or "–"}
+
+
+def minutes_line(change: ReferralStatusChange, *, user, today: date) -> MinutesLine:
     referral = change.referral
     line = MinutesLine(
         flagged=referral.status == ReferralStatus.CONSENT_WITHDRAWN,
@@ -60,10 +77,12 @@ def minutes_line(change: ReferralStatusChange) -> MinutesLine:
     )
     if line.flagged:
         return line
-    line.display_name = referral.display_name
+    full = policy.referrals.case_group_sees_full(user, referral, today)
+    line.display_name = referral.display_name if full else summary_label(referral)
     line.decided_by = str(change.by or "")
     line.decided_at = change.at
-    line.comment = change.comment
+    # The decision's comment is free text: only while the whole referral is shown.
+    line.comment = change.comment if full else ""
     if change.status == ReferralStatus.ACCEPTED:
         line.decision = _("Accepted")
         line.outcome = str(change.cohort or "")
@@ -97,7 +116,9 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "project": meeting.project,
             "meeting": meeting,
-            "lines": [minutes_line(r) for r in decided],
+            "lines": [
+                minutes_line(r, user=request.user, today=timezone.localdate()) for r in decided
+            ],
             "consultations": consultations,
             "attendees": meeting.attendees.order_by("full_name"),
         },

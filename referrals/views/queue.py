@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from uuid import UUID
 
 from django.forms import Form
@@ -46,7 +47,9 @@ class QueueItem:
     error: str = ""
 
 
-def queue_item(user, referral: Referral, *, wait_position: int | None = None) -> QueueItem:
+def queue_item(
+    user, referral: Referral, *, today: date, wait_position: int | None = None
+) -> QueueItem:
     flagged = referral.status == ReferralStatus.CONSENT_WITHDRAWN
     item = QueueItem(
         public_id=referral.public_id,
@@ -55,6 +58,12 @@ def queue_item(user, referral: Referral, *, wait_position: int | None = None) ->
         can_open=policy.referrals.can_see_details(user, referral),
     )
     if flagged:
+        return item
+    item.status = referral.get_status_display()
+    item.wait_position = wait_position
+    if not policy.referrals.case_group_sees_full(user, referral, today):
+        # Queued referrals are always shown whole; this guards any other caller.
+        item.display_name = _("Summary only")
         return item
     item.display_name = referral.display_name
     item.birth_year = referral.known_birth_year
@@ -70,6 +79,4 @@ def queue_item(user, referral: Referral, *, wait_position: int | None = None) ->
         for name in SUMMARY_ANSWERS
     ]
     item.purpose = Truncator(referral.purpose).chars(PURPOSE_CHARS)
-    item.status = referral.get_status_display()
-    item.wait_position = wait_position
     return item

@@ -89,7 +89,22 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(referrals.with_wait_list_position(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = [(referral, policy.referrals.can_see_details(user, referral)) for referral in page]
+    today = timezone.localdate()
+    rows = [
+        (
+            referral,
+            policy.referrals.can_see_details(user, referral),
+            policy.referrals.case_group_sees_full(user, referral, today),
+        )
+        for referral in page
+    ]
+    # A list of names is a look at each of them: logged like a detail page, by what it held.
+    log_access(
+        actor=user,
+        action=AccessAction.VIEW,
+        obj=filters.cleaned_data.get("project") if status == 200 else None,
+        detail=f"referral list: page {page.number}, {len(rows)} of {page.paginator.count} listed",
+    )
     return render(
         request,
         "referrals/referral_list.html",
@@ -187,6 +202,9 @@ def referral_edit(request: HttpRequest, public_id) -> HttpResponse:
     except drafts.NoLongerDraft as gone:
         messages.error(request, gone.messages[0])
         return redirect("referrals:referral-detail", referral.public_id)
+    except ReferralError as error:
+        form.add_error(None, error)
+        return _render_edit(request, referral, form, status=400)
     if submitting:
         # The saved draft stays saved when the submission is refused.
         try:
@@ -280,19 +298,27 @@ def _render_detail(
 ) -> HttpResponse:
     user = request.user
     can_see_details = policy.referrals.can_see_details(user, referral)
+    sees_full = can_see_details and policy.referrals.case_group_sees_full(
+        user, referral, timezone.localdate()
+    )
     # Every rendering of this page shows the full personnummer, so every one is logged.
     log_access(
         actor=user,
         action=AccessAction.VIEW,
         obj=referral,
-        detail="personnummer shown" if can_see_details else "status only",
+        detail="personnummer shown"
+        if sees_full
+        else ("summary only" if can_see_details else "status only"),
     )
     context = {
         "referral": referral,
         "can_see_details": can_see_details,
+        "sees_full": sees_full,
         "history": referral.history.select_related("by"),
     }
-    if can_see_details:
+    if can_see_details and not sees_full:
+        context["access_days"] = user.federation.case_group_access_days
+    if sees_full:
         consent = drafts.consent_of(referral)
         can_edit = policy.referrals.can_edit(user, referral)
         context |= {

@@ -8,21 +8,16 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fokus import text_limits
 from reports.models import ParticipantReportKind
-
-TEXT_MAX_LENGTH = 20000
 
 
 def _text_field(label, help_text) -> forms.CharField:
-    return forms.CharField(
+    return text_limits.text_field(
+        text_limits.NARRATIVE,
         label=label,
-        required=False,
-        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=help_text,
-        error_messages={
-            "max_length": _("Keep the text under %(limit_value)d characters."),
-        },
     )
 
 

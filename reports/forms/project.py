@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fokus import text_limits
 from reports.models import ProjectReport, ProjectReportKind
 from reports.project_reports import sections_of
 
@@ -40,4 +41,7 @@ def project_report_form_class(kind: str) -> type[forms.ModelForm]:
 def project_report_form(kind: str, *args, **kwargs) -> forms.ModelForm:
     if kind not in ProjectReportKind.values:
         raise ValueError(kind)
-    return project_report_form_class(kind)(*args, **kwargs)
+    form = project_report_form_class(kind)(*args, **kwargs)
+    for field in form.fields.values():
+        text_limits.limit_field(field, text_limits.NARRATIVE)
+    return form

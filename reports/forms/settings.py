@@ -3,36 +3,51 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import ReportSettings
+from reports.smallcells import min_group_size
 
-THRESHOLD_MIN, THRESHOLD_MAX = 2, 10
+THRESHOLD_MAX = 10
 
 
 class ReportSettingsForm(forms.ModelForm):
-    small_cell_threshold = forms.IntegerField(
-        label=_("Smallest count shown"),
-        min_value=THRESHOLD_MIN,
-        max_value=THRESHOLD_MAX,
-        help_text=_(
-            'From 2 to 10. Counts from 1 up to one less than this are shown as "<3" (with the '
-            "number you choose), so that nobody can be picked out."
-        ),
-        error_messages={
-            "required": _("Enter the smallest count shown, a whole number from 2 to 10."),
-            "invalid": _("Enter a whole number from 2 to 10."),
-            "min_value": _("Enter a whole number from 2 to 10."),
-            "max_value": _("Enter a whole number from 2 to 10."),
-        },
-    )
+    """The threshold only: hiding small counts cannot be turned off, and the threshold cannot
+    go below the deployment's floor (`settings.FOKUS_MIN_GROUP_SIZE`)."""
+
+    small_cell_threshold = forms.IntegerField(label=_("Smallest count shown"))
 
     class Meta:
         model = ReportSettings
-        fields = ["hide_small_cells_in_final_report", "small_cell_threshold"]
-        help_texts = {
-            "hide_small_cells_in_final_report": _(
-                "The final report goes to the förbund. The summary across projects always "
-                "hides small counts, whatever is chosen here."
-            ),
+        fields = ["small_cell_threshold"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        floor = min_group_size()
+        wrong = _("Enter a whole number from %(min)s to %(max)s.") % {
+            "min": floor,
+            "max": THRESHOLD_MAX,
         }
+        field = self.fields["small_cell_threshold"]
+        field.min_value, field.max_value = floor, THRESHOLD_MAX
+        field.validators = [MinValueValidator(floor), MaxValueValidator(THRESHOLD_MAX)]
+        field.widget.attrs.update({"min": floor, "max": THRESHOLD_MAX})
+        field.help_text = _(
+            "From %(min)s to %(max)s. Counts of people from 1 up to one less than this are "
+            'shown as "x" in the reports, so that nobody can be picked out; so are the counts '
+            "from which a hidden one could be worked out."
+        ) % {"min": floor, "max": THRESHOLD_MAX}
+        field.error_messages.update(
+            {
+                "required": _(
+                    "Enter the smallest count shown, a whole number from %(min)s to %(max)s."
+                )
+                % {"min": floor, "max": THRESHOLD_MAX},
+                "invalid": wrong,
+                "min_value": wrong,
+                "max_value": wrong,
+            }
+        )
+        if not self.is_bound and self.instance.small_cell_threshold < floor:
+            self.initial["small_cell_threshold"] = floor

@@ -142,15 +142,19 @@ def _edit(request, project, *, kind: str, period: Period, back: str, title: str)
     if request.method == "POST":
         form = project_report_form(kind, request.POST)
         if form.is_valid():
-            services.project_report_save(
-                actor=request.user,
-                project=project,
-                kind=kind,
-                period=period,
-                values=form.cleaned_data,
-            )
-            messages.success(request, _("The report's text was saved."))
-            return redirect(back)
+            try:
+                services.project_report_save(
+                    actor=request.user,
+                    project=project,
+                    kind=kind,
+                    period=period,
+                    values=form.cleaned_data,
+                )
+            except services.ReportError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The report's text was saved."))
+                return redirect(back)
     elif narrative is not None:
         form = project_report_form(kind, instance=narrative)
     else:

@@ -33,6 +33,7 @@ from reports import services
 from reports.forms.period import PeriodForm, summary_period_form
 from reports.forms.settings import ReportSettingsForm
 from reports.models import ReportSettings
+from reports.smallcells import min_group_size
 from reports.summary import FederationSummary, default_period
 from reports.summary import federation_summary as summary_of
 
@@ -52,6 +53,7 @@ def _context(request: HttpRequest, form: PeriodForm, summary: FederationSummary 
         "federation": request.user.federation,
         "base_template": "base.html",
         "for_pdf": False,
+        "min_group_size": min_group_size(),
     }
     if summary is not None:
         period = summary.period
@@ -159,9 +161,6 @@ def report_settings(request: HttpRequest, access: ProjectAccess) -> HttpResponse
             services.report_settings_save(
                 actor=request.user,
                 project=project,
-                hide_small_cells_in_final_report=form.cleaned_data[
-                    "hide_small_cells_in_final_report"
-                ],
                 small_cell_threshold=form.cleaned_data["small_cell_threshold"],
             )
             messages.success(

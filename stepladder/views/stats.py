@@ -16,6 +16,8 @@ from django.views.decorators.http import require_safe
 
 from cohorts.models import Cohort
 from fokus import policy
+from fokus.audit import log_access
+from fokus.models import AccessAction
 from fokus.policy import ProjectAccess
 from fokus.policy.views import project_view
 from participants.models import Enrolment
@@ -25,6 +27,15 @@ from stepladder.stats import step_statistics
 
 def _render(request: HttpRequest, context: dict, enrolments, *, individuals: bool):
     statistics = step_statistics(enrolments, with_went_down=individuals)
+    if individuals:
+        # Names only for the project's coordinators; the aggregates alone are not logged.
+        log_access(
+            actor=request.user,
+            action=AccessAction.VIEW,
+            obj=context["cohort"] or context["project"],
+            detail=f"step statistics: {len(statistics.went_down)} named, "
+            f"{statistics.participants} counted",
+        )
     context |= {
         "stats": statistics,
         "chart": distribution_chart(statistics),

@@ -7,6 +7,7 @@ answers as anyone else does, and nothing of theirs is stored with the response.
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlencode
 
 import pghistory
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from fokus import policy
-from surveys import answering
+from surveys import answering, flood
 from surveys.answering import SOURCE_LANGUAGE, Unavailable
 from surveys.forms.answering import AnswerForm, PaperDetailsForm
 from surveys.models import Channel, Survey
@@ -31,6 +32,7 @@ UNAVAILABLE_STATUS = {
     Unavailable.EXPIRED: 410,
     Unavailable.ANSWERED: 410,
     Unavailable.CLOSED: 410,
+    Unavailable.FULL: 409,
 }
 
 
@@ -86,15 +88,19 @@ def _answer(
             questions=answering.questions_of(survey),
             language=language,
         )
+        refusal = None
         if form.is_bound and form.is_valid():
             try:
                 with _forget_the_visitor(request, token):
                     save(form.answers(), language)
             except Unavailable as exc:
                 return _unavailable(request, exc.reason, language)
-            return redirect(_thanks_url(survey, language))
+            except flood.TooManyAnswers as exc:
+                refusal = exc
+            else:
+                return redirect(_thanks_url(survey, language))
         texts = answering.survey_texts(survey, language)
-        return render(
+        page = render(
             request,
             "surveys/answer_form.html",
             {
@@ -103,10 +109,14 @@ def _answer(
                 "form": form,
                 "is_personal": is_personal,
                 "languages": _languages(survey, language),
+                "wait_minutes": math.ceil(refusal.retry_after / 60) if refusal else None,
                 **_page(language),
             },
-            status=400 if form.is_bound else 200,
+            status=429 if refusal else 400 if form.is_bound else 200,
         )
+        if refusal:
+            page["Retry-After"] = str(refusal.retry_after)
+        return page
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -2,9 +2,10 @@
 
 The project's coordinators see everything, free-text answers included; the federation's staff
 see the aggregates only (a free-text question shows how many answered, never what): the
-project permission "figures.view". Anyone else with a role in the project gets 403; another
-federation's survey, a project the user has no role in, and a built-in survey (never
-answered) are a 404.
+project permission "figures.view". For everyone, results of too few respondents are withheld
+(`surveys.smallgroups`), on the page and in the export. Anyone else with a role in the
+project gets 403; another federation's survey, a project the user has no role in, and a
+built-in survey (never answered) are a 404.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from surveys.forms.results import ResultFilterForm
 from surveys.models import Survey
 from surveys.results import SurveyResults
 from surveys.results import survey_results as compute_results
+from surveys.smallgroups import TOO_FEW, min_group_size
 
 
 def _survey_for_results(request: HttpRequest, public_id) -> tuple[Survey, bool]:
@@ -77,6 +79,7 @@ def survey_results(request: HttpRequest, public_id) -> HttpResponse:
             "results": results,
             "questions": questions,
             "can_see_free_text": free_text,
+            "min_group_size": min_group_size(),
             "query": request.GET.urlencode() if status == 200 else "",
         },
         status=status,
@@ -98,11 +101,18 @@ EXPORT_HEADERS = (
 def export_rows(results: SurveyResults) -> list[list]:
     """One row per question and option (or scale value); a scale's mean and median on each of
     its rows; a free-text question's number of answers, then — when the results include them —
-    one row per answer with the text in the option column."""
+    one row per answer with the text in the option column. What is withheld (too few answers,
+    `surveys.smallgroups`) is one row saying so, for the whole survey or for the question."""
+    width = len(EXPORT_HEADERS)
+    if results.withheld:
+        return [[None, None, str(TOO_FEW)] + [None] * (width - 3)]
     rows: list[list] = []
     for result in results.questions:
         question = result.question
         head = [question.position, question.text]
+        if result.withheld:
+            rows.append([*head, str(TOO_FEW)])
+            continue
         if result.is_text:
             rows.append([*head, _("Number of answers"), result.answered, None, result.answered])
             rows.extend([*head, text] for text in result.texts or [])
@@ -119,7 +129,6 @@ def export_rows(results: SurveyResults) -> list[list]:
                     result.median,
                 ]
             )
-    width = len(EXPORT_HEADERS)
     return [row + [None] * (width - len(row)) for row in rows]
 
 

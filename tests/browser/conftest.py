@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import world
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright runs an event loop
 
 CHROMIUM = "/usr/bin/chromium"
@@ -73,3 +75,16 @@ def axe_violations():
         )
 
     return run
+
+
+def log_in(page, user) -> None:
+    """Sign in through the real pages: the password, then the code of the user's app."""
+    device = world.authenticator(user)
+    page.goto("/accounts/login/")
+    page.get_by_label("E-post").fill(user.email)
+    page.get_by_label("Lösenord").fill(world.PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/two-factor/verify/**")
+    page.get_by_label("Kod").fill(world.code_now(device))
+    page.get_by_role("button", name="Fortsätt").click()
+    page.wait_for_url("**/")

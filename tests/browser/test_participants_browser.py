@@ -11,7 +11,7 @@ from participants.models import Attendance, GroupSession
 from participants.services import enrolment_start
 from referrals.models import ReferralStatus
 from referrals.services import Decision, referral_decide
-from tests.browser.test_referrals_browser import _log_in
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,7 @@ def test_a_coordinator_records_a_session_and_sees_the_absence_flag(
     )
     Attendance.objects.create(session=first, enrolment=enrolment, status="absent")
 
-    _log_in(page, coordinator.email)
+    log_in(page, coordinator)
     page.goto(f"/cohorts/{cohort.pk}/sessions/new/")
     assert axe_violations(page) == []
     page.get_by_label("Datum").fill(yesterday.isoformat())

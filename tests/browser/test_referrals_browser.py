@@ -7,23 +7,16 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from referrals.models import CaseGroupMeeting, Referral, ReferralStatus
-from tests.conftest import PASSWORD, test_personnummer
+from tests.browser.conftest import log_in
+from tests.conftest import test_personnummer
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("E-post").fill(email)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/")
 
 
 def test_it_keeps_a_draft_with_a_bad_personnummer_and_passes_axe(
     page, case_officer_a, project_a, cohort, axe_violations
 ):
-    _log_in(page, case_officer_a.email)
+    log_in(page, case_officer_a)
     page.goto("/referrals/")
     assert axe_violations(page) == []
     page.get_by_role("link", name="Ny anvisning").click()
@@ -48,7 +41,7 @@ def test_it_lets_the_case_group_accept_a_queued_referral(
         meeting=meeting,
         personnummer=test_personnummer("19850101", "981"),
     )
-    _log_in(page, case_group_member.email)
+    log_in(page, case_group_member)
     page.goto(f"/meetings/{meeting.pk}/")
     assert axe_violations(page) == []
     card = page.locator("article").filter(has_text=referral.name)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from fokus.models import AccessAction, AccessLogEntry
 from tests.conftest import PASSWORD
+from tests.world import authenticator, code_now, sign_in
 
 
 def _login(client, email, password):
@@ -18,10 +19,16 @@ def _login(client, email, password):
 
 
 def test_it_logs_in_with_email_and_lands_on_the_start_page(coordinator):
+    device = authenticator(coordinator)
     client = Client()
     response = _login(client, "Koordinator@A.example", PASSWORD)  # any case
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
+    # The password alone opens nothing: the start page asks for the app's code first.
+    asks = client.get(reverse("home"))
+    assert asks["Location"] == f"{reverse('two-factor-verify')}?next=%2F"
+    verified = client.post(asks["Location"], {"code": code_now(device), "next": "/"})
+    assert verified["Location"] == "/"
     page = client.get(reverse("home"))
     assert "Kim Koordinator" in page.text
     assert AccessLogEntry.objects.filter(actor=coordinator, action=AccessAction.LOGIN).exists()
@@ -72,7 +79,7 @@ def test_it_refuses_a_deactivated_account(coordinator):
 
 def test_it_ends_the_session_after_30_minutes_idle(coordinator):
     client = Client()
-    _login(client, coordinator.email, PASSWORD)
+    sign_in(client, coordinator)
     assert client.get(reverse("home")).status_code == 200
     assert client.session.get_expiry_age() == 30 * 60
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
@@ -83,7 +90,7 @@ def test_it_ends_the_session_after_30_minutes_idle(coordinator):
 
 def test_it_moves_the_expiry_forward_on_activity(coordinator):
     client = Client()
-    _login(client, coordinator.email, PASSWORD)
+    sign_in(client, coordinator)
     Session.objects.update(expire_date=timezone.now() + timedelta(minutes=1))
     assert client.get(reverse("home")).status_code == 200
     session = Session.objects.get()

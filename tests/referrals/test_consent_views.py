@@ -22,10 +22,11 @@ from referrals.models import (
     ReferralStatus,
     WithdrawalChannel,
 )
+from tests.referrals import documents
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+PDF = documents.pdf()
+PNG = documents.image("PNG")
+JPG = documents.image("JPEG")
 TEN_MB = 10 * 1024 * 1024
 
 PARTY_REQUIRED = _(
@@ -222,7 +223,7 @@ def test_it_stores_a_signed_consent_under_media_root(
 
 
 def test_it_accepts_a_document_of_exactly_10_mb(officer, draft, media_root):
-    content = PDF + b"0" * (TEN_MB - len(PDF))
+    content = documents.pdf(size=TEN_MB)
     response = officer.post(record_url(draft), paper("samtycke.pdf", content))
     assert response.status_code == 302
     assert Path(Consent.objects.get().document.path).stat().st_size == TEN_MB

@@ -68,7 +68,7 @@ def narrative(project_a, coordinator):
     )
 
 
-def test_it_prints_every_figure_as_counted_by_hand(data, narrative, project_a, staff):
+def test_it_prints_every_figure_as_counted_by_hand(data, as_counted, narrative, project_a, staff):
     response = staff.get(final_url(project_a, "reports:final-report-pdf"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -135,7 +135,7 @@ def test_it_prints_every_figure_as_counted_by_hand(data, narrative, project_a, s
     assert "2026-01-01" in entry.detail
 
 
-def test_it_shows_the_same_figures_on_the_page(data, project_a, staff):
+def test_it_shows_the_same_figures_on_the_page(data, as_counted, project_a, staff):
     response = staff.get(final_url(project_a))
     assert response.status_code == 200
     html = response.content.decode()
@@ -152,7 +152,7 @@ def test_it_shows_the_same_figures_on_the_page(data, project_a, staff):
     assert "Hemligsson" not in html
 
 
-def test_it_narrows_the_figures_to_the_chosen_period(data, project_a, staff):
+def test_it_narrows_the_figures_to_the_chosen_period(data, as_counted, project_a, staff):
     response = staff.get(
         final_url(
             project_a, "reports:final-report-pdf", **{"from": "2026-09-01", "to": "2026-12-31"}
@@ -182,34 +182,44 @@ def test_it_refuses_a_bad_period_with_a_message(data, project_a, staff, query, n
     assert 'id="form-errors"' in response.content.decode()
 
 
-def test_it_hides_small_counts_when_the_project_asks(data, project_a, staff):
-    ReportSettings.objects.create(project=project_a, hide_small_cells_in_final_report=True)
-    text = pdf_text(staff.get(final_url(project_a, "reports:final-report-pdf")).content)
+def test_it_hides_small_counts_without_any_settings(data, project_a, staff):
+    # No ReportSettings row: hidden all the same, from the floor of 5.
+    assert not ReportSettings.objects.filter(project=project_a).exists()
+    response = staff.get(final_url(project_a, "reports:final-report-pdf"))
+    text = pdf_text(response.content)
     total = sv("Total")
     for line in [
-        "Ekeby <3 <3 <3 5",
-        "Norrvik <3 <3 0 4",
-        f"{total} 4 4 <3 9",
-        "Arbetsförmedlingen 4 <3 6",
+        # Every gender count is small; Norrvik's 4 too, and then Ekeby's 5, since the total 9
+        # would otherwise give Norrvik's 4 back.
+        "Ekeby x x x x",
+        "Norrvik x x 0 x",
+        f"{total} x x x 9",
+        # Referrals: 6 and 7 are shown; each row and column keeps two hidden or none.
         f"{total} 7 5 12",
-        # Means are never hidden; the count on steps 4–6 (2) and its share are.
-        "Ekeby 1,4 4,0 5 5 3 <3 –",
-        f"{total} 1,8 4,4 9 9 5 4 80,0 %",
-        f"{sv('Work')} <3 <3",
-        f"{total} 4 5",
-        "2026-09-07 Norrvik 3 8 2 150 3 9",
-        "Varje vecka <3 –",
-        "Varje månad 0 0,0 %",
+        # The steps: the counts below 5 (and Ekeby's, which the totals would give back), and
+        # the means and shares over them, are hidden.
+        "Ekeby – – x x x x –",
+        f"{total} 1,8 4,4 9 9 5 x –",
+        "2026-09-07 Norrvik x 8 2 150 3 9",
+        sv("Too few answers to show."),
     ]:
         assert line in text, f"{line!r} not in {text}"
     assert "Ekeby 2 2 1 5" not in text
+    assert "75,0 % (3/4)" not in text  # the survey of 3 respondents is withheld
+    note = sv(
+        "To protect identities, counts of people below %(threshold)s are shown as "
+        '"%(marker)s", and so are the counts from which such a count could be worked out '
+        'with a total; a share or mean behind a hidden count is shown as "–".'
+    )
+    assert note.split("%(threshold)s")[0].strip() in text
+    html = staff.get(final_url(project_a)).content.decode()
+    assert '<td class="text-end text-nowrap">x</td>' in html
 
 
-def test_it_shows_small_counts_by_default(data, project_a, staff):
-    ReportSettings.objects.create(project=project_a)  # hide_small_cells… defaults to off
+def test_a_projects_higher_threshold_hides_more(data, project_a, staff):
+    ReportSettings.objects.create(project=project_a, small_cell_threshold=7)
     text = pdf_text(staff.get(final_url(project_a, "reports:final-report-pdf")).content)
-    assert "Ekeby 2 2 1 5" in text
-    assert "<3" not in text
+    assert "Arbetsförmedlingen x x x" in text
 
 
 # --- The narrative ---------------------------------------------------------------------------
@@ -342,7 +352,7 @@ def export_url(project, report, table, fmt, query=""):
     return f"{url}?{query}" if query else url
 
 
-def test_it_exports_a_table_as_csv_and_xlsx(data, project_a, staff):
+def test_it_exports_a_table_as_csv_and_xlsx(data, as_counted, project_a, staff):
     response = staff.get(export_url(project_a, "final", "referrals-by-agency", "csv"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -360,12 +370,12 @@ def test_it_exports_a_table_as_csv_and_xlsx(data, project_a, staff):
 
 
 def test_it_exports_with_the_periods_small_cells(data, project_a, staff):
-    ReportSettings.objects.create(project=project_a, hide_small_cells_in_final_report=True)
     response = staff.get(
         export_url(project_a, "final", "participants-by-municipality", "csv", "from=2026-01-01")
     )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[1] == ["Ekeby", "<3", "<3", "<3", "5"]
+    assert rows[1] == ["Ekeby", "x", "x", "x", "x"]
+    assert rows[-1] == [sv("Total"), "x", "x", "x", "9"]
 
 
 def test_it_escapes_formulas_in_exports(

@@ -85,7 +85,7 @@ def staff(persona_client):
     return persona_client("federation_staff")
 
 
-def test_it_counts_the_first_half_year(boundary, project_a, staff):
+def test_it_counts_the_first_half_year(boundary, as_counted, project_a, staff):
     response = staff.get(interim_url(project_a, 2026, 1, "reports:interim-report-pdf"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -110,7 +110,7 @@ def test_it_counts_the_first_half_year(boundary, project_a, staff):
     assert AccessLogEntry.objects.filter(action="print", detail__contains="2026").exists()
 
 
-def test_it_counts_the_second_half_year(boundary, project_a, staff):
+def test_it_counts_the_second_half_year(boundary, as_counted, project_a, staff):
     text = pdf_text(
         staff.get(interim_url(project_a, 2026, 2, "reports:interim-report-pdf")).content
     )
@@ -170,12 +170,22 @@ def test_it_shows_the_fixed_headings_and_the_narrative(boundary, project_a, pers
 
 
 def test_it_hides_small_counts_in_the_interim_report_too(boundary, project_a, staff):
-    ReportSettings.objects.create(project=project_a, hide_small_cells_in_final_report=True)
+    # No settings: hidden from the floor of 5, the means over hidden counts too.
     text = pdf_text(
         staff.get(interim_url(project_a, 2026, 1, "reports:interim-report-pdf")).content
     )
-    assert f"{sv('New (started in the period)')} <3 0 <3 3" in text
-    assert f"{sv('Total')} 2,0 3 5,0 <3 <3 –" in text
+    assert f"{sv('New (started in the period)')} x 0 x x" in text
+    assert f"{sv('Total')} – x – x x –" in text
+
+
+def test_a_threshold_of_3_hides_what_is_below_it(boundary, project_a, staff, settings):
+    settings.FOKUS_MIN_GROUP_SIZE = 3
+    ReportSettings.objects.create(project=project_a, small_cell_threshold=3)
+    text = pdf_text(
+        staff.get(interim_url(project_a, 2026, 1, "reports:interim-report-pdf")).content
+    )
+    assert f"{sv('New (started in the period)')} x 0 x 3" in text
+    assert f"{sv('Total')} 2,0 3 – x x –" in text
 
 
 @pytest.mark.parametrize(
@@ -214,7 +224,7 @@ def test_it_hides_another_federations_interim_report(project_b, persona_client):
     assert persona_client("federation_admin").get(url).status_code == 404
 
 
-def test_it_exports_the_interim_tables(boundary, project_a, staff):
+def test_it_exports_the_interim_tables(boundary, as_counted, project_a, staff):
     url = reverse(
         "reports:report-table-export", args=[project_a.pk, "interim", "participants", "csv"]
     )

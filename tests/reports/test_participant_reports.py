@@ -600,7 +600,9 @@ def test_the_referring_officer_reads_and_downloads_and_another_agency_gets_404(
     # FK neither referred nor is named as involved.
     assert download(case_officer_b, final).status_code == 404
     assert client_for(case_officer_b).get(list_url(final.enrolment)).status_code == 404
-    assert not AccessLogEntry.objects.filter(actor=case_officer_b, detail__contains="pdf").exists()
+    # Nothing was handed out; the attempt itself is logged as refused.
+    tried = AccessLogEntry.objects.filter(actor=case_officer_b, detail__contains="pdf")
+    assert [entry.action for entry in tried] == [AccessAction.REFUSED]
 
 
 def test_an_involved_agency_reads_the_report_without_the_participant_page(

@@ -1,5 +1,6 @@
 """A project's report settings (small cells), reports:report-settings: who may change them,
-what is accepted, and that the first save creates the row."""
+what is accepted (a threshold from the floor FOKUS_MIN_GROUP_SIZE, 5, to 10; hiding cannot be
+turned off), and that the first save creates the row."""
 
 import pytest
 from django.test import Client
@@ -32,7 +33,7 @@ def other_coordinator(fed_a, project_a_other):
     )
 
 
-VALID = {"hide_small_cells_in_final_report": "on", "small_cell_threshold": "5"}
+VALID = {"small_cell_threshold": "6"}
 
 
 @pytest.mark.parametrize("persona", ["coordinator", "federation_staff", "federation_admin"])
@@ -40,8 +41,8 @@ def test_the_form_shows_the_defaults_without_saving_anything(persona_client, pro
     response = persona_client(persona).get(url(project_a))
     assert response.status_code == 200
     form = response.context["form"]
-    assert form["small_cell_threshold"].value() == 3
-    assert form["hide_small_cells_in_final_report"].value() is False
+    assert form["small_cell_threshold"].value() == 5
+    assert "hide_small_cells_in_final_report" not in form.fields  # hiding is always on
     assert not ReportSettings.objects.exists()
 
 
@@ -51,22 +52,19 @@ def test_the_first_save_creates_the_settings(persona_client, project_a, persona)
     assert response.status_code == 302
     assert response["Location"] == url(project_a)
     settings = ReportSettings.objects.get(project=project_a)
-    assert settings.hide_small_cells_in_final_report is True
-    assert settings.small_cell_threshold == 5
+    assert settings.small_cell_threshold == 6
     assert AccessLogEntry.objects.filter(
         action=AccessAction.CREATE, object_type="reports.reportsettings"
     ).exists()
 
 
 def test_a_later_save_changes_the_same_row_and_logs_the_fields(coordinator, project_a):
-    ReportSettings.objects.create(project=project_a, small_cell_threshold=4)
+    ReportSettings.objects.create(project=project_a, small_cell_threshold=6)
     client = client_for(coordinator)
-    response = client.post(url(project_a), {"small_cell_threshold": "2"})
+    response = client.post(url(project_a), {"small_cell_threshold": "8"})
     assert response.status_code == 302
     settings = ReportSettings.objects.get(project=project_a)
-    assert settings.small_cell_threshold == 2
-    # An unticked box is "off".
-    assert settings.hide_small_cells_in_final_report is False
+    assert settings.small_cell_threshold == 8
     entry = AccessLogEntry.objects.get(action=AccessAction.CHANGE)
     assert "small_cell_threshold" in entry.detail
     assert ReportSettings.objects.count() == 1
@@ -75,23 +73,19 @@ def test_a_later_save_changes_the_same_row_and_logs_the_fields(coordinator, proj
 @pytest.mark.django_db(transaction=True)
 def test_a_save_through_the_page_works_in_autocommit(coordinator, project_a):
     """The row lock (select_for_update) must sit inside the service's own transaction."""
-    ReportSettings.objects.create(project=project_a, small_cell_threshold=4)
-    response = client_for(coordinator).post(
-        url(project_a), {"small_cell_threshold": "6", "hide_small_cells_in_final_report": "on"}
-    )
+    ReportSettings.objects.create(project=project_a, small_cell_threshold=7)
+    response = client_for(coordinator).post(url(project_a), {"small_cell_threshold": "6"})
     assert response.status_code == 302
     settings = ReportSettings.objects.get(project=project_a)
-    assert (settings.small_cell_threshold, settings.hide_small_cells_in_final_report) == (6, True)
+    assert settings.small_cell_threshold == 6
     entry = AccessLogEntry.objects.get(action=AccessAction.CHANGE)
-    assert entry.detail == "hide_small_cells_in_final_report, small_cell_threshold"
+    assert entry.detail == "small_cell_threshold"
 
 
-@pytest.mark.parametrize("value", ["1", "11", "0", "-3", "abc", "", "3.5", "99999999999"])
-def test_a_threshold_outside_2_to_10_is_refused(coordinator, project_a, value):
-    ReportSettings.objects.create(project=project_a, small_cell_threshold=4)
-    response = client_for(coordinator).post(
-        url(project_a), {"hide_small_cells_in_final_report": "on", "small_cell_threshold": value}
-    )
+@pytest.mark.parametrize("value", ["4", "2", "1", "11", "0", "-3", "abc", "", "3.5", "99999999999"])
+def test_a_threshold_outside_5_to_10_is_refused(coordinator, project_a, value):
+    ReportSettings.objects.create(project=project_a, small_cell_threshold=7)
+    response = client_for(coordinator).post(url(project_a), {"small_cell_threshold": value})
     assert response.status_code == 400
     assert response.context["form"].errors["small_cell_threshold"]
     html = response.content.decode()
@@ -99,12 +93,11 @@ def test_a_threshold_outside_2_to_10_is_refused(coordinator, project_a, value):
     # What was typed is kept, and nothing was saved.
     if value:
         assert f'value="{value}"' in html
-    settings = ReportSettings.objects.get(project=project_a)
-    assert (settings.small_cell_threshold, settings.hide_small_cells_in_final_report) == (4, False)
+    assert ReportSettings.objects.get(project=project_a).small_cell_threshold == 7
     assert not AccessLogEntry.objects.filter(action=AccessAction.CHANGE).exists()
 
 
-@pytest.mark.parametrize("value", ["2", "10"])
+@pytest.mark.parametrize("value", ["5", "10"])
 def test_the_ends_of_the_range_are_accepted(coordinator, project_a, value):
     response = client_for(coordinator).post(url(project_a), {"small_cell_threshold": value})
     assert response.status_code == 302
@@ -157,3 +150,18 @@ def test_the_summary_uses_the_saved_threshold(federation_staff, project_a, make_
     response = client_for(federation_staff).get(reverse("reports:federation-summary"))
     row = next(row for row in response.context["summary"].rows if row.project_id == project_a.pk)
     assert row.threshold == 7
+
+
+def test_the_floor_setting_moves_the_lower_end(coordinator, project_a, settings):
+    settings.FOKUS_MIN_GROUP_SIZE = 3
+    client = client_for(coordinator)
+    response = client.post(url(project_a), {"small_cell_threshold": "2"})
+    assert response.status_code == 400
+    assert "3" in response.context["form"].errors["small_cell_threshold"][0]
+    assert client.post(url(project_a), {"small_cell_threshold": "3"}).status_code == 302
+
+
+def test_a_stored_threshold_below_the_floor_is_offered_as_the_floor(coordinator, project_a):
+    ReportSettings.objects.create(project=project_a, small_cell_threshold=3)
+    form = client_for(coordinator).get(url(project_a)).context["form"]
+    assert form["small_cell_threshold"].value() == 5

@@ -35,6 +35,13 @@ SUMMARY_URL = reverse("reports:federation-summary")
 PDF_URL = reverse("reports:federation-summary-pdf")
 
 
+@pytest.fixture(autouse=True)
+def floor_of_3(settings):
+    """The dataset below is worked out for projects' own thresholds from 3 up (the floor
+    FOKUS_MIN_GROUP_SIZE is 5 unless set)."""
+    settings.FOKUS_MIN_GROUP_SIZE = 3
+
+
 def export_url(fmt: str) -> str:
     return reverse("reports:federation-summary-export", args=[fmt])
 
@@ -119,7 +126,11 @@ def dataset(
     """Three projects of federation A; the period is 2026-01-01 – 2026-06-30. W woman,
     M man, X other / does not want to say.
 
-    "Insats A" (no settings: threshold 3)
+    Thresholds: a project's own, never below the floor of 3 (`floor_of_3`). A hidden count
+    is "x"; "x!" below marks one that is not small but hidden so that a small one cannot be
+    worked out from a total (secondary suppression, see `reports.summary`).
+
+    "Insats A" (no settings: threshold 3, the floor)
       new:        W 01-01 (first day), W 06-30 (last day), W 03-10 (exits 05-01), W 02-01,
                   M 04-01, M 05-05 (exits 06-30, last day), X 03-01
                   → women 4, men 2, all 7
@@ -131,19 +142,22 @@ def dataset(
       active now: the four W/M/X new ones still active and M 07-01 → 6
       movement:   W 1→3 +2, W 2→4 +2, M 3→2 −1, X 1→2 +1, M(07-01) 1→3 +2; W 02-01 rated
                   once; the withdrawn one 1→6 not counted → n 5, sum 6, mean +1,2
-      shown:      4 | <3 | 7 | <3 | <3 | 3 | 6 | +1,2
-    "Insats A2" (threshold 2)
+      shown:      x! | x | 7 | x | x | x! | 6 | +1,2
+    "Insats A2" (threshold 2, raised to the floor of 3)
       new:        W 06-15 → women 1, men 0, all 1
       discharged: M 2025-10-01 → 03-01, M 2025-10-02 → 06-30 → men 2, all 2
       active now: W 06-15, W 2025-05-01, X 2025-05-02 → 3
       movement:   W 06-15 3→2 −1, W 2025-05-01 2→2 0, X 2025-05-02 1→1 0 → n 3, mean −0,3
-      shown:      <2 | 0 | <2 | 0 | 2 | 2 | 3 | −0,3
+      shown:      x | 0 | x | 0 | x | x | x! | −0,3
     "=SUM(A1)" (threshold 5)
       new:        M 01-15 (active, 1→2) → men 1, all 1; active 1; movement n 1 (< 5)
-      shown:      0 | <5 | <5 | 0 | 0 | 0 | <5 | –
+      shown:      0 | x | x | 0 | 0 | 0 | x | –
     Totals (exact sums, threshold 5, the highest):
       new 5 / 3 / 9, discharged 2 / 3 / 5, active 10, movement n 9, sum 6 → +0,7
-      shown:      5 | <5 | 9 | <5 | <5 | 5 | 10 | +0,7
+      shown:      5 | x | 9 | x | x | 5 | 10 | +0,7
+    The secondary ones: new women's total 5 would give A2's 1 back (5 − 4 − 0), so A's 4 goes
+    (the smallest above 0); discharged, all: 5 − 3 − 0 gives A2's 2, so A's 3 goes; active
+    now: 10 − 6 − 3 gives =SUM(A1)'s 1, so A2's 3 goes (smaller than A's 6).
     Federation B's project has a participant new in the period: never in A's figures.
     """
     ReportSettings.objects.create(project=project_a_other, small_cell_threshold=2)
@@ -182,11 +196,11 @@ def dataset(
 
 
 EXPECTED = {
-    "Insats A": ["4", "<3", "7", "<3", "<3", "3", "6", "+1,2"],
-    "Insats A2": ["<2", "0", "<2", "0", "2", "2", "3", "\u22120,3"],
-    "=SUM(A1)": ["0", "<5", "<5", "0", "0", "0", "<5", "–"],
+    "Insats A": ["x", "x", "7", "x", "x", "x", "6", "+1,2"],
+    "Insats A2": ["x", "0", "x", "0", "x", "x", "x", "\u22120,3"],
+    "=SUM(A1)": ["0", "x", "x", "0", "0", "0", "x", "–"],
 }
-EXPECTED_TOTAL = ["5", "<5", "9", "<5", "<5", "5", "10", "+0,7"]
+EXPECTED_TOTAL = ["5", "x", "9", "x", "x", "5", "10", "+0,7"]
 
 
 def test_the_figures_are_what_a_person_counts_by_hand(dataset, fed_a):
@@ -221,7 +235,11 @@ def test_the_figures_are_what_a_person_counts_by_hand(dataset, fed_a):
         moved=9,
         movement_sum=6,
     )
-    assert [row.threshold for row in summary.rows if row.name == "Insats A"] == [3]
+    assert {row.name: row.threshold for row in summary.rows} == {
+        "Insats A": 3,
+        "Insats A2": 3,
+        "=SUM(A1)": 5,
+    }
     assert summary.total.threshold == 5
     with translation.override("sv"):
         for name, expected in EXPECTED.items():
@@ -368,11 +386,11 @@ def test_the_csv_holds_the_table_with_formulas_escaped(dataset, federation_staff
     assert len(rows) == 1 + 3 + 1  # headers, three projects, totals
     by_name = {row[0]: row[1:] for row in rows[1:]}
     # The project named "=SUM(A1)" is text, not a formula; numbers use the decimal comma.
-    assert by_name["'=SUM(A1)"] == ["0", "<5", "<5", "0", "0", "0", "<5", "–"]
-    assert by_name["Insats A"] == ["4", "<3", "7", "<3", "<3", "3", "6", "1,2"]
+    assert by_name["'=SUM(A1)"] == ["0", "x", "x", "0", "0", "0", "x", "–"]
+    assert by_name["Insats A"] == ["x", "x", "7", "x", "x", "x", "6", "1,2"]
     # A negative mean is a number, not a text a spreadsheet could take for a formula.
-    assert by_name["Insats A2"] == ["<2", "0", "<2", "0", "2", "2", "3", "-0,3"]
-    assert rows[-1][1:] == ["5", "<5", "9", "<5", "<5", "5", "10", "0,7"]
+    assert by_name["Insats A2"] == ["x", "0", "x", "0", "x", "x", "x", "-0,3"]
+    assert rows[-1][1:] == ["5", "x", "9", "x", "x", "5", "10", "0,7"]
     assert AccessLogEntry.objects.filter(action=AccessAction.EXPORT, detail__endswith="(csv)")
 
 
@@ -382,11 +400,11 @@ def test_the_xlsx_keeps_numbers_as_numbers(dataset, federation_admin):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     by_name = {row[0]: row[1:] for row in rows[1:]}
-    assert by_name["'=SUM(A1)"][:3] == [0, "<5", "<5"]
-    assert by_name["Insats A"][:7] == [4, "<3", 7, "<3", "<3", 3, 6]
+    assert by_name["'=SUM(A1)"][:3] == [0, "x", "x"]
+    assert by_name["Insats A"][:7] == ["x", "x", 7, "x", "x", "x", 6]
     assert float(by_name["Insats A"][7]) == pytest.approx(1.2)
     assert float(by_name["Insats A2"][7]) == pytest.approx(-0.3)
-    assert rows[-1][1:7] == [5, "<5", 9, "<5", "<5", 5]
+    assert rows[-1][1:7] == [5, "x", 9, "x", "x", 5]
     assert AccessLogEntry.objects.filter(action=AccessAction.EXPORT, detail__endswith="(xlsx)")
 
 
@@ -441,8 +459,8 @@ def test_anonymous_goes_to_the_login(persona_client, url):
 def test_another_federation_sees_its_own_summary_only(dataset, outsider_admin):
     response = client_for(outsider_admin).get(SUMMARY_URL, PERIOD)
     rows = table_rows(response.content.decode())
-    # Federation B's project, with its one participant new in the period (<3), and nothing of A.
-    assert rows["Insats B"][:3] == ["<3", "0", "<3"]
+    # Federation B's project, with its one participant new in the period (x), and nothing of A.
+    assert rows["Insats B"][:3] == ["x", "0", "x"]
     assert not {"Insats A", "Insats A2", "=SUM(A1)"} & set(rows)
     csv_text = client_for(outsider_admin).get(export_url("csv"), PERIOD).content.decode()
     assert "Insats A" not in csv_text
@@ -491,3 +509,20 @@ def test_the_number_of_queries_does_not_grow_with_projects_or_participants(
     rows = table_rows(client.get(SUMMARY_URL, PERIOD).content.decode())
     assert len(rows) == 6 + 1 + 1
     assert six == two
+
+
+def test_without_any_setting_the_floor_is_5(dataset, fed_a, settings):
+    settings.FOKUS_MIN_GROUP_SIZE = 5
+    summary = federation_summary(fed_a.pk, Period(D(2026, 1, 1), D(2026, 6, 30)))
+    assert {row.threshold for row in summary.rows} == {5}
+    a = next(row for row in summary.rows if row.name == "Insats A")
+    # Women 4, men 2, all 7 (one other): every count below 5 is hidden.
+    assert a.cells[:3] == ["x", "x", "7"]
+
+
+def test_no_hidden_count_is_the_only_unknown_of_its_row_or_column(dataset, fed_a):
+    summary = federation_summary(fed_a.pk, Period(D(2026, 1, 1), D(2026, 6, 30)))
+    rows = [*summary.rows, summary.total]
+    hidden = [[cell == "x" for cell in row.cells] for row in rows]
+    for column in range(7):
+        assert sum(row[column] for row in hidden) != 1, column

@@ -33,7 +33,14 @@ from surveys.models import (
     Response,
     Survey,
 )
-from surveys.results import mean_and_median, percent, survey_results
+from surveys.results import (
+    filtered_responses,
+    mean_and_median,
+    percent,
+    response_rate,
+    survey_results,
+)
+from surveys.smallgroups import TOO_FEW
 from surveys.views.results import EXPORT_HEADERS
 from tests.conftest import test_personnummer
 
@@ -382,8 +389,9 @@ def participant_survey(project_a, cohort, municipality_a2, coordinator, make_ref
 
 
 def test_it_gives_participant_response_rates_per_start_and_municipality(
-    participant_survey, cohort, municipality_a2
+    participant_survey, cohort, municipality_a2, settings
 ):
+    settings.FOKUS_MIN_GROUP_SIZE = 2  # results shown from 2 respondents (the start's 3)
     everything = survey_results(participant_survey)
     rate = everything.response_rate
     assert (rate.answered, rate.invited, rate.percent, rate.basis) == (
@@ -405,9 +413,11 @@ def test_it_gives_participant_response_rates_per_start_and_municipality(
     )
     assert [o.count for o in ekeby.questions[0].options] == [1, 1, 1, 0, 0]
 
+    # Norrvik's one response is withheld, but its rate is 1 of 2.
     norrvik = survey_results(participant_survey, municipality=municipality_a2)
-    assert norrvik.responses == 1
-    assert norrvik.response_rate.percent == Decimal("50.0")
+    assert (norrvik.withheld, norrvik.responses, norrvik.response_rate) == (True, 0, None)
+    rate = response_rate(participant_survey, responses=1, municipality=municipality_a2)
+    assert rate.percent == Decimal("50.0")
     assert survey_results(participant_survey, cohorts=[]).responses == 0
 
 
@@ -530,8 +540,9 @@ def test_the_page_filters_by_period(partner_survey, persona_client):
 
 
 def test_the_page_filters_a_participant_survey_by_start(
-    participant_survey, persona_client, cohort, project_b
+    participant_survey, persona_client, cohort, project_b, settings
 ):
+    settings.FOKUS_MIN_GROUP_SIZE = 2  # the start's 3 respondents are shown
     url = reverse("surveys:survey-results", args=[participant_survey.public_id])
     client = persona_client("coordinator")
     response = client.get(url, {"cohort": cohort.pk})
@@ -540,7 +551,7 @@ def test_the_page_filters_a_participant_survey_by_start(
     assert "75,0 % (3/4)" in response.content.decode()
     norrvik = participant_survey.norrvik
     response = client.get(url, {"municipality": norrvik.municipality_id})
-    assert response.context["results"].responses == 1
+    assert response.context["results"].withheld  # 1 respondent
 
 
 BAD_DATE = "Enter the date as YYYY-MM-DD, e.g. 2026-09-01."
@@ -681,7 +692,8 @@ def test_staff_export_has_no_free_text(partner_survey, persona_client):
     assert not any("HYPERLINK" in cell or "Bra projekt" in cell for row in rows for cell in row)
 
 
-def test_the_export_respects_the_filters(participant_survey, persona_client, cohort):
+def test_the_export_respects_the_filters(participant_survey, persona_client, cohort, settings):
+    settings.FOKUS_MIN_GROUP_SIZE = 2
     rows = _csv_rows(
         _export(persona_client("coordinator"), participant_survey, "csv", cohort=cohort.pk)
     )
@@ -701,5 +713,55 @@ def test_the_local_date_decides_the_period(partner_survey):
         submitted_at=datetime(2026, 3, 31, 23, 30, tzinfo=ZoneInfo("UTC"))
     )
     with timezone.override(STOCKHOLM):
-        april = survey_results(partner_survey, date_from=date(2026, 4, 1), date_to=date(2026, 4, 1))
-    assert april.responses == 1
+        april = filtered_responses(
+            partner_survey, date_from=date(2026, 4, 1), date_to=date(2026, 4, 1)
+        )
+        assert april.count() == 1
+
+
+# --- Small groups ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["federation_staff", "coordinator"])
+def test_a_filter_with_3_respondents_shows_too_few_and_no_numbers(
+    participant_survey, persona_client, cohort, persona
+):
+    # The start Ekeby: 3 answers, 1, 2 and 3 (mean 2,00), of 4 participants.
+    url = reverse("surveys:survey-results", args=[participant_survey.public_id])
+    response = persona_client(persona).get(url, {"cohort": cohort.pk})
+    assert response.status_code == 200
+    results = response.context["results"]
+    assert results.withheld
+    assert (results.responses, results.response_rate) == (0, None)
+    assert [(q.answered, q.options, q.mean) for q in results.questions] == [(0, [], None)]
+    html = response.content.decode()
+    assert escape(str(TOO_FEW)) in html
+    main = html[html.index("<main") :]
+    for figure in ["(3/4)", "75,0", "2,00", 'data-testid="responses"', "<svg", "<table"]:
+        assert figure not in main, figure
+    # The whole survey (5 answers) is shown.
+    assert not persona_client(persona).get(url).context["results"].withheld
+
+
+def test_the_export_of_too_few_says_so_and_holds_no_figure(
+    participant_survey, persona_client, cohort
+):
+    rows = _csv_rows(
+        _export(persona_client("federation_staff"), participant_survey, "csv", cohort=cohort.pk)
+    )
+    assert rows[1:] == [["", "", str(TOO_FEW), "", "", "", "", ""]]
+
+
+def test_a_question_answered_by_too_few_is_withheld_with_its_free_texts(
+    partner_survey, persona_client, settings
+):
+    # 36 responses; the free-text question was answered by 5: withheld from 6.
+    settings.FOKUS_MIN_GROUP_SIZE = 6
+    response = persona_client("coordinator").get(_url(partner_survey))
+    html = response.content.decode()
+    q5 = partner_survey.questions.get(position=5).pk
+    assert f'data-testid="too-few-{q5}"' in html
+    assert "Bra projekt!" not in html and "HYPERLINK" not in html
+    assert "94,4 % (34/36)" in html  # the rest is shown
+    rows = _csv_rows(_export(persona_client("coordinator"), partner_survey, "csv"))
+    assert [row[2] for row in rows if row[0] == "5"] == [str(TOO_FEW)]

@@ -20,3 +20,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo data ready. Every demo user's password: {DEMO_PASSWORD}")
         for login in logins:
             self.stdout.write(f"  {login.email:<{width}}  {login.roles}")
+        if settings.FOKUS_TWO_FACTOR == "optional":
+            self.stdout.write(
+                "Two-factor sign-in is optional in this demo (FOKUS_TWO_FACTOR=optional): the "
+                "password alone logs in. To try it without a phone, choose "
+                "'Tvåfaktorinloggning' after logging in and type the code from: "
+                ".venv/bin/python manage.py demo_code EMAIL"
+            )
+        else:
+            self.stdout.write(
+                "Two-factor sign-in is required: at the first login each user sets up an app; "
+                "without a phone, type the code from: .venv/bin/python manage.py demo_code EMAIL"
+            )
