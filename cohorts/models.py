@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from fokus import policy
+from fokus.conflicts import version_column
 from fokus.history import row_history
 from fokus.models import Agency, Municipality, Project
 
@@ -60,6 +61,7 @@ class Cohort(models.Model):
         blank=True,
         help_text=_("After this date, places an agency has not used are open to every agency."),
     )
+    edit_version = version_column()
 
     # --- Programme shape: it changed at almost every start, so it is data, not code. ----------
     group_weeks = models.PositiveSmallIntegerField(

@@ -95,6 +95,8 @@ def seed_demo() -> list[DemoLogin]:
     _grant(admin, Role.FEDERATION_ADMIN)
     staff = _user(federation, "kansliet", "Frida Förbundsdotter")
     _grant(staff, Role.FEDERATION_STAFF)
+    log_reviewer = _user(federation, "loggranskare", "Lena Logg")
+    _grant(log_reviewer, Role.LOG_REVIEWER)
     coordinator = _user(federation, "koordinator", "Kim Koordinatorsson")
     _grant(coordinator, Role.COORDINATOR, project=project)
     officer_af = _user(federation, "handlaggare.af", "Hanna Handläggarsson")
@@ -117,6 +119,7 @@ def seed_demo() -> list[DemoLogin]:
     return [
         DemoLogin(admin.email, admin.full_name, "förbundsadministratör"),
         DemoLogin(staff.email, staff.full_name, "förbundets kansli"),
+        DemoLogin(log_reviewer.email, log_reviewer.full_name, "loggranskare"),
         DemoLogin(coordinator.email, coordinator.full_name, "koordinator, Fokus 3.0"),
         DemoLogin(
             officer_af.email,

@@ -116,7 +116,7 @@ def seed_surveys(*, project: Project) -> None:
     )
     cohort = Cohort.objects.filter(project=project).order_by("start_date").first()
     link = AnonymousLink.objects.create(
-        survey=group, cohort=cohort, token=new_token(), created_by=coordinator
+        survey=group, cohort=cohort, token_hash=hash_token(new_token()), created_by=coordinator
     )
     first_question = group.questions.order_by("position").first()
     for text in GROUP_ANSWERS:

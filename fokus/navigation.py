@@ -44,5 +44,8 @@ def items_for(user) -> list[NavItem]:
             NavItem(_("Municipalities"), reverse("manage:municipality-list")),
             NavItem(_("Step ladders"), reverse("stepladder:ladder-list")),
             NavItem(_("Access log"), reverse("manage:access-log")),
+            NavItem(_("Register extract"), reverse("extracts:extract")),
         ]
+    if policy.reviews_access_log(user):
+        items.append(NavItem(_("Access log review"), reverse("manage:log-review")))
     return items

@@ -10,6 +10,8 @@ class Role(models.TextChoices):
     CASE_GROUP_MEMBER = "case_group_member", _("Ärendegrupp member")
     FEDERATION_STAFF = "federation_staff", _("Federation staff")
     FEDERATION_ADMIN = "federation_admin", _("Federation admin")
+    # Reads and reviews the federation's access log (loggkontroll), nothing else.
+    LOG_REVIEWER = "log_reviewer", _("Log reviewer")
 
 
 # Which context each role is held in; forms and constraints follow this table.

@@ -18,7 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from fokus import request_context
+from fokus import conflicts, request_context
 from fokus.audit import log_access
 from fokus.memberships import other_active_admins
 from fokus.models import AccessAction, Federation, Membership, User
@@ -52,6 +52,7 @@ def federation_object_save(
     owner: Mapping[str, models.Model],
     values: Mapping[str, Any],
     pk: int | None = None,
+    version: int | None = None,
 ) -> ModelT:
     """Create (no `pk`) or change a row of the actor's federation — a municipality, agency,
     project or start — and log which fields changed.
@@ -59,7 +60,9 @@ def federation_object_save(
     `owner` holds the fields that place the row, e.g. `{"federation": federation}` or
     `{"project": project}`; an existing row is looked up within them, so a key from
     elsewhere raises `DoesNotExist`. `values` are validated field values by name, as a form's
-    `cleaned_data`; many-to-many fields are set after the row is saved.
+    `cleaned_data`; many-to-many fields are set after the row is saved. `version`, on a model
+    with one (`fokus.conflicts`): the version the editor loaded; a row saved since raises
+    `ConflictError` and nothing is written.
     """
     for placed_in in owner.values():
         if _federation_id_of(placed_in) != actor.federation_id:
@@ -67,6 +70,9 @@ def federation_object_save(
     rows = model.objects.select_for_update()
     obj = model(**owner) if pk is None else rows.get(pk=pk, **owner)
     before = _snapshot(obj, values)
+    if conflicts.has_version(model) and pk is not None:
+        conflicts.check(obj, version=version, yours=values)
+        obj.edit_version = conflicts.next_version(obj)
     many = {}
     for name, value in values.items():
         if obj._meta.get_field(name).many_to_many:

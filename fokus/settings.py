@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "stepladder",
     "surveys",
     "reports",
+    # Across every app above: the person's register extract and retention.
+    "extracts",
+    "retention",
     # Last: seeds every app above (demo/__init__.py).
     "demo",
 ]

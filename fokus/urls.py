@@ -4,6 +4,7 @@ from django.urls import include, path
 from fokus.views import (
     access_log,
     accounts,
+    log_review,
     manage_organisation,
     manage_users,
     pages,
@@ -82,6 +83,11 @@ manage_urls = (
         path("projects/new/", manage_organisation.project_create, name="project-create"),
         path("projects/<int:pk>/edit/", manage_organisation.project_edit, name="project-edit"),
         path("access-log/", access_log.access_log, name="access-log"),
+        path("log-review/", log_review.log_review, name="log-review"),
+        path("log-review/mark/", log_review.log_review_mark_view, name="log-review-mark"),
+        path(
+            "log-review/export/<str:fmt>/", log_review.log_review_export, name="log-review-export"
+        ),
     ],
     "manage",
 )
@@ -98,5 +104,7 @@ urlpatterns = [
     path("", include("stepladder.urls")),
     path("", include("surveys.urls")),
     path("", include("reports.urls")),
+    path("", include("extracts.urls")),
+    path("", include("retention.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from fokus import text_limits
+from fokus import conflicts, text_limits
 from fokus.audit import log_access
 from fokus.models import AccessAction, Agency, User
 from participants.models import (
@@ -212,13 +212,15 @@ def goal_save(
     actor: User,
     enrolment: Enrolment,
     goal: Goal | None = None,
+    version: int | None = None,
     **fields,
 ) -> Goal:
     """Add a goal (with `parent`, a sub-goal) or change one, and keep the plan as it then
     stands as a new version. Nothing changed: nothing is saved and no version written.
 
     `fields`: text, responsible, responsible_agency, target_date, status, follow_up_on and,
-    when adding, parent; a field left out keeps its value."""
+    when adding, parent; a field left out keeps its value. `version`: the goal's version the
+    user loaded; a goal saved since raises `ConflictError` and nothing is written."""
     unknown = set(fields) - set(GOAL_FIELDS)
     if unknown:
         raise TypeError(f"goal_save() got unexpected fields: {', '.join(sorted(unknown))}")
@@ -237,7 +239,11 @@ def goal_save(
     if goal is None:
         goal, old = Goal(plan=plan, status=GoalStatus.PLANNED), None
     else:
-        goal = Goal.objects.select_related("responsible_agency", "parent").get(pk=goal.pk)
+        goal = (
+            Goal.objects.select_for_update(of=("self",))
+            .select_related("responsible_agency", "parent")
+            .get(pk=goal.pk)
+        )
         if goal.plan_id != plan.pk:
             raise PlanError(_("The goal is not in this participant's plan."))
         old = {name: getattr(goal, name) for name in GOAL_FIELDS}
@@ -247,11 +253,15 @@ def goal_save(
         values["status"] = GoalStatus.PLANNED
     values.update(fields)
     values = _check(plan=plan, enrolment=current, goal=goal, old=old, values=values)
+    if old is not None:
+        conflicts.check(goal, version=version, yours={name: values[name] for name in fields})
     if old is not None and all(old[name] == values[name] for name in GOAL_FIELDS):
         return goal
 
     for name in GOAL_FIELDS:
         setattr(goal, name, values[name])
+    if old is not None:
+        goal.edit_version = conflicts.next_version(goal)
     if old is None:
         siblings = Goal.objects.filter(plan=plan, parent=goal.parent)
         goal.position = (siblings.aggregate(last=Max("position"))["last"] or 0) + 1

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.models import AgencyYearQuota, add_months
-from fokus import text_limits
+from fokus import conflicts, text_limits
 from fokus.audit import log_access
 from fokus.models import AccessAction, Agency, Project, User
 from fokus.roles import Role
@@ -270,8 +270,10 @@ def follow_up_record(
     income_source: str,
     occupation: str,
     comment: str = "",
+    version: int | None = None,
 ) -> FollowUp:
-    """Record (or correct) the answers of the 90-day follow-up."""
+    """Record (or correct) the answers of the 90-day follow-up. `version`: the one the user
+    loaded; a follow-up saved since raises `ConflictError` and nothing is written."""
     follow_up = (
         FollowUp.objects.select_for_update().select_related("enrolment").get(pk=follow_up.pk)
     )
@@ -288,6 +290,15 @@ def follow_up_record(
         )
     if done_on > timezone.localdate():
         raise EnrolmentError({"done_on": _("The follow-up date cannot be in the future.")})
+    answers = {
+        "done_on": done_on,
+        "self_sufficient": self_sufficient,
+        "income_source": income_source,
+        "occupation": occupation,
+        "comment": comment.strip(),
+    }
+    conflicts.check(follow_up, version=version, yours=answers)
+    follow_up.edit_version = conflicts.next_version(follow_up)
     follow_up.done_on = done_on
     follow_up.self_sufficient = self_sufficient
     follow_up.income_source = income_source

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fokus import text_limits
+from fokus import conflicts, text_limits
 from fokus.audit import log_access
 from fokus.models import AccessAction, Agency, Project, User
 from referrals.models import Consent, Referral, ReferralStatus
@@ -58,10 +58,27 @@ def referral_create_draft(*, actor: User, project: Project, agency: Agency) -> R
     return referral
 
 
+# What an officer edits in a draft; the rest (status, who created it, …) is not the form's.
+def _edited_fields() -> list[str]:
+    skip = {"id", "public_id", "federation", "project", "referring_agency", "created_by"}
+    return [
+        f.name
+        for f in Referral._meta.concrete_fields
+        if f.editable and f.name not in skip and not f.name.startswith("status")
+    ]
+
+
 @transaction.atomic
-def referral_draft_save(*, actor: User, draft: Referral) -> Referral:
-    """Store `draft`'s changed values, if it is still a draft."""
-    _locked_draft(draft)
+def referral_draft_save(*, actor: User, draft: Referral, version: int | None = None) -> Referral:
+    """Store `draft`'s changed values, if it is still a draft. `version`: the version the
+    officer loaded; a draft saved since raises `ConflictError` and nothing is written."""
+    stored = _locked_draft(draft)
+    conflicts.check(
+        stored,
+        version=version,
+        yours={name: getattr(draft, name) for name in _edited_fields()},
+    )
+    draft.edit_version = conflicts.next_version(stored)
     text_limits.check_lengths(
         ReferralError,
         Referral,

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fokus.conflicts import version_column
 from fokus.history import row_history
 from fokus.models import Agency, Project
 from fokus.policy import reports as report_policy
@@ -59,6 +60,7 @@ class ParticipantReport(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="reports")
     kind = models.CharField(_("report"), max_length=20, choices=ParticipantReportKind.choices)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
+    edit_version = version_column()
     supersedes = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -162,6 +164,7 @@ class ProjectReport(models.Model):
     goals_met = models.TextField(_("will the goals be met?"), blank=True)
     reflection = models.TextField(_("reflection"), blank=True)
     lessons = models.TextField(_("lessons"), blank=True)
+    edit_version = version_column()
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

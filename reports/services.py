@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from fokus import request_context, text_limits
+from fokus import conflicts, request_context, text_limits
 from fokus.audit import log_access
 from fokus.models import AccessAction, Agency, Project, User
 from fokus.pdf import render_pdf
@@ -129,8 +129,10 @@ def participant_report_update(
     mapping: str,
     summary: str,
     recommendations: str,
+    version: int | None = None,
 ) -> ParticipantReport:
-    """Change a draft's texts. A finalised report never changes."""
+    """Change a draft's texts. A finalised report never changes. `version`: the draft's edit
+    version the user loaded; a draft saved since raises `ConflictError`, nothing written."""
     report = _lock(report)
     report_policy.require_write(actor, report.enrolment)
     if report.is_final:
@@ -139,12 +141,16 @@ def participant_report_update(
         raise ReportError(_("The consent has been withdrawn: the report can no longer change."))
     values = {"mapping": mapping, "summary": summary, "recommendations": recommendations}
     _check_texts(**values)
+    conflicts.check(
+        report, version=version, yours={name: _clean(values[name]) for name in TEXT_FIELDS}
+    )
     changed = [name for name in TEXT_FIELDS if getattr(report, name) != _clean(values[name])]
     if not changed:
         return report
     for name in changed:
         setattr(report, name, _clean(values[name]))
-    report.save(update_fields=[*changed, "updated_at"])
+    report.edit_version = conflicts.next_version(report)
+    report.save(update_fields=[*changed, "edit_version", "updated_at"])
     # The texts are case content: the log names the fields, not what they say.
     log_access(
         actor=actor,
@@ -286,9 +292,12 @@ def project_report_save(
     kind: str,
     period: Period,
     values: dict[str, str],
+    version: int | None = None,
 ) -> ProjectReport:
     """Write a report's narrative sections. The final report has one narrative per project
-    (created with the project's period); an interim report one per half-year."""
+    (created with the project's period); an interim report one per half-year. `version`: the
+    narrative's edit version the user loaded, 0 when there was none yet; one saved since raises
+    `ConflictError` and nothing is written."""
     if kind == ProjectReportKind.FINAL:
         report = (
             ProjectReport.objects.select_for_update()
@@ -313,6 +322,13 @@ def project_report_save(
         report = ProjectReport(
             project=project, kind=kind, period_start=period.start, period_end=period.end
         )
+    else:
+        conflicts.check(
+            report,
+            version=version,
+            yours={name: values.get(name, "").strip() for name in sections_of(kind)},
+        )
+        report.edit_version = conflicts.next_version(report)
     for name in sections_of(kind):
         setattr(report, name, values.get(name, "").strip())
     report.updated_by = actor

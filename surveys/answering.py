@@ -189,7 +189,7 @@ def anonymous_link_for_token(token: str, *, today: date | None = None) -> Anonym
         raise Unavailable(Unavailable.INVALID)
     link = (
         AnonymousLink.objects.select_related("survey__project", "cohort")
-        .filter(token=token)
+        .filter(token_hash=hash_token(token))
         .first()
     )
     if link is None:

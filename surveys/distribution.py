@@ -51,9 +51,16 @@ def anonymous_link_create(
     if current is not None:
         current.is_active = False
         current.save(update_fields=["is_active"])
+    token = new_token()
     link = AnonymousLink.objects.create(
-        survey=survey, cohort=cohort, token=new_token(), expires_on=expires_on, created_by=actor
+        survey=survey,
+        cohort=cohort,
+        token_hash=hash_token(token),
+        expires_on=expires_on,
+        created_by=actor,
     )
+    # Only the hash is stored: the caller shows the plain token now or never.
+    link.token = token
     log_access(
         actor=actor,
         action=AccessAction.CREATE,

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fokus import request_context
-from surveys.models import AnonymousLink, Invitation, Response
+from surveys.models import Invitation, Response
 
 # A personal link is valid this long unless the coordinator chooses another date.
 DEFAULT_VALID_DAYS = 21
@@ -31,10 +31,10 @@ def personal_url(token: str) -> str:
     return request_context.current().absolute_url(reverse("surveys:answer-personal", args=[token]))
 
 
-def anonymous_url(link: AnonymousLink) -> str:
-    return request_context.current().absolute_url(
-        reverse("surveys:answer-anonymous", args=[link.token])
-    )
+def anonymous_url(token: str) -> str:
+    """An anonymous link's address, from its plain token (stored only as a hash, like the
+    personal ones: the token is at hand only where the link was just made)."""
+    return request_context.current().absolute_url(reverse("surveys:answer-anonymous", args=[token]))
 
 
 def answered_q() -> Q:

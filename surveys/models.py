@@ -251,8 +251,9 @@ class AnonymousLink(models.Model):
 
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="anonymous_links")
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="+")
-    # Not a secret in the way a personal token is (it is printed), but not guessable either.
-    token = models.CharField(max_length=64, unique=True)
+    # Only a hash, like the personal links': the plain token is shown to the coordinator who
+    # made the link, in that session (`surveys.views.distribution`), and printed.
+    token_hash = models.CharField(max_length=64, unique=True)
     expires_on = models.DateField(_("valid until"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)

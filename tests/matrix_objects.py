@@ -70,6 +70,10 @@ def build_personas() -> dict:
         ),
         "outsider": world.outsider(fed_b, project_b),
         "outsider_admin": world.outsider_admin(fed_b),
+        # Reads the access log only: checked on the rows that name it (test_permissions).
+        "log_reviewer": make_user(
+            fed_a, "loggranskare@a.example", "Lena Loggranskare", (Role.LOG_REVIEWER, {})
+        ),
     }
     return {
         **users,
@@ -242,7 +246,7 @@ def build_objects(personas: dict) -> dict:
     AnonymousLink.objects.create(
         survey=objects["participant_survey"],
         cohort=cohort,
-        token=objects["anonymous_token"],
+        token_hash=hash_token(objects["anonymous_token"]),
         created_by=coordinator,
     )
     # A finalised follow-up report shared with the referring agency (its PDF stored as it

@@ -26,6 +26,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from demo.fokus import DEMO_DOMAIN, DEMO_PASSWORD, seed_demo
+from demo.referrals import demo_personnummer
 from fokus.models import User
 from fokus.numbers import parse_int
 from tests.browser.conftest import restore_built_in_rows
@@ -82,6 +83,8 @@ FILL: dict[str, dict] = {
         "intake_date": days_from_today(7),
         "group_date": days_from_today(14),
     },
+    # A person of the demo data (demo/referrals.py), whose register extract is produced.
+    "extracts:extract": {"personnummer": demo_personnummer("19880314", 981)},
     "surveys:anonymous-link": {"expires_on": days_from_today(30)},
     "surveys:survey-send": {"expires_on": days_from_today(30), "contacts": FIRST_BOX},
 }

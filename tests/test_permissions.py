@@ -166,6 +166,21 @@ MATRIX = {
         admin_only(outsider_admin=404),
     ),
     "manage:access-log": (None, "get", admin_only(outsider_admin=OK)),
+    # The access-log review: the federation's admins and log reviewers (federation B's, B's log).
+    "manage:log-review": (None, "get", with_(admin_only(outsider_admin=OK), log_reviewer=OK)),
+    "manage:log-review-mark": (
+        None,
+        "post",  # an empty form: the page again with its errors
+        with_(admin_only(outsider_admin=OK), log_reviewer=OK),
+    ),
+    "manage:log-review-export": (
+        lambda f: {"fmt": "csv"},
+        "get",
+        with_(admin_only(outsider_admin=OK), log_reviewer=OK),
+    ),
+    # The register extract: its form, for every federation's admins (B's finds only B's people).
+    "extracts:extract": (None, "get", admin_only(outsider_admin=OK)),
+    "retention:policy-edit": (None, "get", admin_only(outsider_admin=OK)),
     # --- Referrals: objects belong to project A; the referral is AF's (case_officer_a) ------
     "referrals:referral-list": (
         None,
@@ -600,6 +615,8 @@ OTHER_PROJECT_PERSONAS = {
     "other_project_case_group_member": "case_group_member",
 }
 MATRIX_PERSONAS = PERSONAS + list(OTHER_PROJECT_PERSONAS)
+# A log reviewer holds one role that opens no project: checked on the rows that name it.
+EXTRA_PERSONAS = ["log_reviewer"]
 
 
 def with_other_project_personas(expected: dict) -> dict:
@@ -658,7 +675,7 @@ def session_cookies(objects, django_db_blocker):
     most pages); what a case does to its session is rolled back with the case."""
     cookies = {}
     with django_db_blocker.unblock():
-        for persona in MATRIX_PERSONAS:
+        for persona in MATRIX_PERSONAS + EXTRA_PERSONAS:
             if persona != "anonymous":
                 client = Client()
                 client.force_login(objects[persona])
@@ -695,6 +712,31 @@ def test_it_answers_each_persona_as_the_matrix_says(objects, url_name, persona, 
     )
     if expected[persona] == LOGIN and persona == "anonymous" and url_name not in ("logout",):
         assert response["Location"].startswith(reverse("login"))
+
+
+EXTRA_CASES = [
+    (name, persona)
+    for name, (_, _, expected) in MATRIX.items()
+    for persona in EXTRA_PERSONAS
+    if isinstance(expected, dict) and persona in expected
+]
+
+
+@pytest.mark.parametrize(
+    ("url_name", "persona"), EXTRA_CASES, ids=[f"{n}-{p}" for n, p in EXTRA_CASES]
+)
+def test_it_answers_the_extra_personas_on_the_rows_that_name_them(
+    objects, url_name, persona, client_for
+):
+    url, method, expected = _case(url_name, objects)
+    status = getattr(client_for(persona), method)(url).status_code
+    assert status == expected[persona], f"{persona} {method.upper()} {url}: got {status}"
+
+
+def test_the_log_reviewer_is_refused_the_federation_admins_pages(objects, client_for):
+    for name in ("manage:access-log", "manage:user-list", "reports:federation-summary"):
+        url, _, _ = _case(name, objects)
+        assert client_for("log_reviewer").get(url).status_code == 403, name
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,17 @@ import pytest
 from django.apps import apps
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["fokus", "cohorts", "referrals", "participants", "stepladder", "surveys", "reports"]
+PACKAGES = [
+    "fokus",
+    "cohorts",
+    "referrals",
+    "participants",
+    "stepladder",
+    "surveys",
+    "reports",
+    "extracts",
+    "retention",
+]
 CASE_DATA_APPS = ["cohorts", "referrals", "participants", "stepladder", "surveys", "reports"]
 MAX_LINES = 400
 # The scoped entry points of the case-data querysets (fokus/policy: the one rule).

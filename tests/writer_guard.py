@@ -30,7 +30,16 @@ import textwrap
 from dataclasses import dataclass
 from types import CodeType, FunctionType
 
-APPS = ("fokus", "cohorts", "referrals", "participants", "stepladder", "surveys", "reports")
+APPS = (
+    "fokus",
+    "cohorts",
+    "referrals",
+    "participants",
+    "stepladder",
+    "surveys",
+    "reports",
+    "retention",
+)
 
 # Parts of a module path that mark a layer which is not a service.
 NOT_SERVICES = {

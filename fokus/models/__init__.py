@@ -1,9 +1,10 @@
 """Organisations, people and their roles: the tenant structure every feature hangs from, one
 module per feature: organisation (federation, municipalities, agencies), projects, users (users
 and their memberships), role_requests (roles an admin asked for themselves, waiting for a
-second admin) and access_log (the append-only access log)."""
+second admin), access_log (the append-only access log) and log_review (its review rounds)."""
 
 from fokus.models.access_log import AccessAction, AccessLogEntry, AccessLogQuerySet
+from fokus.models.log_review import LogReview, LogReviewQuerySet
 from fokus.models.organisation import (
     Agency,
     AgencyKind,
@@ -24,6 +25,8 @@ __all__ = [
     "Federation",
     "FederationScopedQuerySet",
     "IntakeMode",
+    "LogReview",
+    "LogReviewQuerySet",
     "Membership",
     "Municipality",
     "Project",

@@ -27,7 +27,8 @@ class AccessAction(models.TextChoices):
 
 class AccessLogQuerySet(models.QuerySet):
     def for_user(self, user):
-        if not user.is_authenticated or not policy.is_federation_admin(user):
+        """The user's federation's rows, for its administrators and log reviewers."""
+        if not user.is_authenticated or not policy.reviews_access_log(user):
             return self.none()
         return self.filter(federation_id=user.federation_id)
 

@@ -103,7 +103,7 @@ ROLE_CONTEXT_MATCHES = (
     | Q(role=Role.CASE_OFFICER, project__isnull=True, agency__isnull=False)
     | Q(role=Role.CASE_GROUP_MEMBER, project__isnull=False, agency__isnull=False)
     | Q(
-        role__in=[Role.FEDERATION_STAFF, Role.FEDERATION_ADMIN],
+        role__in=[Role.FEDERATION_STAFF, Role.FEDERATION_ADMIN, Role.LOG_REVIEWER],
         project__isnull=True,
         agency__isnull=True,
     )

@@ -18,6 +18,8 @@ How it is applied:
 - What one may do with a referral or a participation one can see: `policy.referrals.can_*`,
   `policy.enrolments.can_*`; how much of a decided referral the ärendegrupp still sees:
   `policy.referrals.case_group_sees_full`.
+- Who reads and reviews the access log (federation admins and log reviewers):
+  `reviews_access_log`, applied by `AccessLogEntry.objects.for_user` and `LogReview`'s.
 - Which role grants need a second admin, and who decides them: `policy.grants`.
 """
 
@@ -36,7 +38,9 @@ from fokus.policy.held import (
     project_ids,
     require_any_role,
     require_federation_admin,
+    require_log_review,
     reviewed_project_ids,
+    reviews_access_log,
     roles,
     sees_all_projects,
 )
@@ -69,8 +73,10 @@ __all__ = [
     "referrals",
     "require_any_role",
     "require_federation_admin",
+    "require_log_review",
     "require_project",
     "reviewed_project_ids",
+    "reviews_access_log",
     "roles",
     "sees_all_projects",
 ]

@@ -53,6 +53,11 @@ def is_federation_staff(user: User) -> bool:
     return bool(roles(user) & {Role.FEDERATION_STAFF, Role.FEDERATION_ADMIN})
 
 
+def reviews_access_log(user: User) -> bool:
+    """The federation's access log: its administrators and its log reviewers (loggkontroll)."""
+    return bool(roles(user) & {Role.FEDERATION_ADMIN, Role.LOG_REVIEWER})
+
+
 def sees_all_projects(user: User) -> bool:
     """Staff see every project; case officers need the list to refer people to one."""
     return bool(roles(user) & {Role.FEDERATION_STAFF, Role.FEDERATION_ADMIN, Role.CASE_OFFICER})
@@ -92,6 +97,13 @@ def can_coordinate(user: User, project: Project) -> bool:
 def require_federation_admin(user: User) -> None:
     if not is_federation_admin(user):
         raise PermissionDenied(_("Only the federation's administrators may do this."))
+
+
+def require_log_review(user: User) -> None:
+    if not reviews_access_log(user):
+        raise PermissionDenied(
+            _("Only the federation's administrators and log reviewers may do this.")
+        )
 
 
 def require_any_role(user: User) -> None:

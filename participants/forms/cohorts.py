@@ -9,6 +9,7 @@ from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import AgencyYearQuota, Cohort
+from fokus import conflicts
 from fokus.models import Agency, Project
 from participants.forms.common import DATE_ERRORS as _DATE_ERRORS
 from participants.forms.common import DATE_WIDGET as _DATE
@@ -33,6 +34,8 @@ SHAPE_RANGES = {
 
 
 class CohortForm(forms.ModelForm):
+    version = conflicts.version_field()
+
     class Meta:
         model = Cohort
         fields = PLACES_FIELDS + SHAPE_FIELDS
@@ -59,6 +62,7 @@ class CohortForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.project = project
         self.instance.project = project
+        self.initial.setdefault("version", self.instance.edit_version if self.instance.pk else None)
         self.fields["municipality"].queryset = project.municipalities.all()
         for name in ("places", "places_per_agency"):
             self.fields[name].widget.attrs["min"] = 1
@@ -74,6 +78,7 @@ class CohortForm(forms.ModelForm):
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        self.helper.render_hidden_fields = True
         self.helper.layout = Layout(
             Fieldset(_("Start and places"), *PLACES_FIELDS, css_id="section-places"),
             Fieldset(_("Programme shape"), *SHAPE_FIELDS, css_id="section-shape"),

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort
-from fokus import text_limits
+from fokus import conflicts, text_limits
 from fokus.models import Project
 from participants.forms.common import DATE_ERRORS as _DATE_ERRORS
 from participants.forms.common import DATE_WIDGET as _DATE
@@ -234,6 +234,7 @@ class FollowUpForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    version = conflicts.version_field()
 
 
 class ParticipantFilterForm(forms.Form):

@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fokus import text_limits
+from fokus import conflicts, text_limits
 from fokus.models import Agency
 from participants.forms.common import DATE_ERRORS as _DATE_ERRORS
 from participants.forms.common import DATE_WIDGET as _DATE
@@ -67,6 +67,7 @@ class GoalForm(forms.Form):
         help_text=_("Optional. When the goal is followed up next."),
         error_messages=_DATE_ERRORS,
     )
+    version = conflicts.version_field()
 
     def __init__(self, *args, enrolment: Enrolment, goal: Goal | None = None, **kwargs):
         if goal is not None:
@@ -79,6 +80,7 @@ class GoalForm(forms.Form):
                     "target_date": goal.target_date,
                     "status": goal.status,
                     "follow_up_on": goal.follow_up_on,
+                    "version": goal.edit_version,
                 },
             )
         super().__init__(*args, **kwargs)

@@ -1,6 +1,6 @@
 """The participants app's models, one module per feature (the starts themselves are in
-`cohorts`): enrolments (start, extension, exit, 90-day follow-up), meetings (client meetings and
-group sessions with attendance) and plans (the action plan)."""
+`cohorts`): enrolments (start, extension, exit), follow_ups (the 90-day follow-up), meetings
+(client meetings and group sessions with attendance) and plans (the action plan)."""
 
 from participants.models.enrolments import (
     EXIT_REASONS_WITHOUT_HANDOVER,
@@ -11,10 +11,10 @@ from participants.models.enrolments import (
     Enrolment,
     EnrolmentExtension,
     ExitReason,
-    FollowUp,
     IncomeSource,
     Occupation,
 )
+from participants.models.follow_ups import FollowUp
 from participants.models.letters import InvitationLetter
 from participants.models.meetings import (
     Attendance,

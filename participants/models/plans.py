@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fokus.conflicts import version_column
 from fokus.history import row_history
 from fokus.models import Agency
 from participants.models.enrolments import Enrolment, ThroughEnrolmentQuerySet
@@ -81,6 +82,7 @@ class Goal(models.Model):
         _("status"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.PLANNED
     )
     follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    edit_version = version_column()
 
     objects = ThroughPlanQuerySet.as_manager()
 

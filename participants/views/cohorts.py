@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from cohorts.forms import YearForm
 from cohorts.models import Cohort
-from fokus import policy
+from fokus import conflicts, policy
 from fokus.models import IntakeMode, Project
 from fokus.policy import ProjectAccess
 from fokus.policy.views import project_view
@@ -52,23 +52,33 @@ def _cohort_form(request: HttpRequest, *, project: Project, cohort: Cohort | Non
     if request.method == "POST":
         form = CohortForm(request.POST, instance=cohort, project=project)
         if form.is_valid():
-            saved = federation_object_save(
-                actor=request.user,
-                model=Cohort,
-                owner={"project": project},
-                values=form.cleaned_data,
-                pk=cohort.pk if cohort else None,
-            )
-            messages.success(request, _("The start %(cohort)s was saved.") % {"cohort": saved})
-            return redirect("participants:cohort-list", project.pk)
+            values = dict(form.cleaned_data)
+            version = values.pop("version")
+            try:
+                saved = federation_object_save(
+                    actor=request.user,
+                    model=Cohort,
+                    owner={"project": project},
+                    values=values,
+                    pk=cohort.pk if cohort else None,
+                    version=version,
+                )
+            except conflicts.ConflictError as conflict:
+                conflicts.keep_for_second_save(form, conflict)
+            else:
+                messages.success(request, _("The start %(cohort)s was saved.") % {"cohort": saved})
+                return redirect("participants:cohort-list", project.pk)
     else:
         form = CohortForm(instance=cohort, project=project)
     title = _("Change start") if cohort else _("New start")
+    status = 400 if form.errors else 200
+    if getattr(form, "conflict", None):
+        status = conflicts.CONFLICT_STATUS
     return render(
         request,
         "participants/cohort_form.html",
         {"form": form, "project": project, "title": title},
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from fokus import policy
+from fokus import conflicts, policy
 from fokus.audit import log_access
 from fokus.models import AccessAction
 from fokus.policy import ProjectAccess
@@ -220,6 +220,8 @@ def follow_up_record(request: HttpRequest, public_id) -> HttpResponse:
                 services.follow_up_record(
                     actor=request.user, follow_up=follow_up, **form.cleaned_data
                 )
+            except conflicts.ConflictError as conflict:
+                conflicts.keep_for_second_save(form, conflict)
             except services.EnrolmentError as error:
                 form.add_error(None, error)
             else:
@@ -234,13 +236,19 @@ def follow_up_record(request: HttpRequest, public_id) -> HttpResponse:
                 "income_source": follow_up.income_source,
                 "occupation": follow_up.occupation,
                 "comment": follow_up.comment,
+                "version": follow_up.edit_version,
             }
         )
     else:
-        form = FollowUpForm(initial={"done_on": timezone.localdate()})
+        form = FollowUpForm(
+            initial={"done_on": timezone.localdate(), "version": follow_up.edit_version}
+        )
+    status = 400 if form.errors else 200
+    if getattr(form, "conflict", None):
+        status = conflicts.CONFLICT_STATUS
     return render(
         request,
         "participants/follow_up_record.html",
         {"enrolment": enrolment, "follow_up": follow_up, "form": form},
-        status=400 if form.errors else 200,
+        status=status,
     )

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from fokus import policy
+from fokus import conflicts, policy
 from fokus.audit import log_access
 from fokus.models import AccessAction
 from fokus.numbers import int_or_404
@@ -78,9 +78,18 @@ def _save(request, form, *, enrolment: Enrolment, goal: Goal | None, parent: Goa
         fields["parent"] = parent
     try:
         return plans.goal_save(actor=request.user, enrolment=enrolment, goal=goal, **fields)
+    except conflicts.ConflictError as conflict:
+        conflicts.keep_for_second_save(form, conflict)
+        return None
     except plans.PlanError as error:
         form.add_error(None, error)
         return None
+
+
+def _status(form) -> int:
+    if getattr(form, "conflict", None):
+        return conflicts.CONFLICT_STATUS
+    return 400 if form.errors else 200
 
 
 @login_required
@@ -107,7 +116,7 @@ def goal_create(request: HttpRequest, public_id) -> HttpResponse:
             "parent": parent,
             "title": _("New sub-goal") if parent else _("New goal"),
         },
-        status=400 if form.errors else 200,
+        status=_status(form),
     )
 
 
@@ -141,7 +150,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "parent": goal.parent,
             "title": _("Change the sub-goal") if goal.parent_id else _("Change the goal"),
         },
-        status=400 if form.errors else 200,
+        status=_status(form),
     )
 
 

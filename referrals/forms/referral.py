@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from localflavor.se.forms import SEPersonalIdentityNumberField, SEPostalCodeField
 
 from cohorts.models import Cohort
-from fokus import policy, text_limits
+from fokus import conflicts, policy, text_limits
 from fokus.models import Agency, IntakeMode, Project
 from referrals.models import CONTACT_SLOTS, INCOME_SOURCES, Referral, ReferralStatus, YesNo
 
@@ -124,6 +124,7 @@ class ReferralForm(forms.ModelForm):
         help_text=_("YYYYMMDD-NNNN or YYMMDD-NNNN. A samordningsnummer is accepted too."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    version = conflicts.version_field()
     postal_code = SEPostalCodeField(
         required=False,
         label=_label("postal_code"),
@@ -176,12 +177,14 @@ class ReferralForm(forms.ModelForm):
             field.required = False
             if name in free_texts:
                 text_limits.limit_field(field, text_limits.NOTE)
+        self.initial.setdefault("version", referral.edit_version)
 
         if not self.is_bound and referral.personnummer:
             self.initial["personnummer"] = referral.formatted_personnummer
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        self.helper.render_hidden_fields = True
         self.helper.layout = self._layout()
 
     def _layout(self) -> Layout:

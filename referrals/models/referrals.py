@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fokus.conflicts import version_column
 from fokus.history import row_history
 from fokus.models import Agency, Federation, Municipality, Project
 from fokus.tenancy import federation_matches_project
@@ -71,6 +72,7 @@ def _comment():
 class Referral(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     federation = models.ForeignKey(Federation, on_delete=models.PROTECT, related_name="+")
+    edit_version = version_column()
     project = models.ForeignKey(
         Project, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("project")
     )

@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from fokus import policy
+from fokus import conflicts, policy
 from fokus.audit import log_access
 from fokus.models import AccessAction, IntakeMode, User
 from fokus.roles import Role
@@ -198,7 +198,12 @@ def referral_edit(request: HttpRequest, public_id) -> HttpResponse:
 
     submit_errors: list[str] = []
     try:
-        referral = drafts.referral_draft_save(actor=user, draft=form.save(commit=False))
+        referral = drafts.referral_draft_save(
+            actor=user, draft=form.save(commit=False), version=form.cleaned_data["version"]
+        )
+    except conflicts.ConflictError as conflict:
+        conflicts.keep_for_second_save(form, conflict)
+        return _render_edit(request, referral, form, status=conflicts.CONFLICT_STATUS)
     except drafts.NoLongerDraft as gone:
         messages.error(request, gone.messages[0])
         return redirect("referrals:referral-detail", referral.public_id)

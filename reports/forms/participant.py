@@ -8,7 +8,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fokus import text_limits
+from fokus import conflicts, text_limits
 from reports.models import ParticipantReportKind
 
 
@@ -48,6 +48,7 @@ class ParticipantReportForm(forms.Form):
         _("Recommendations and next steps"),
         _("What the project recommends, and who does what next."),
     )
+    version = conflicts.version_field()
 
     def __init__(self, *args, kinds: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +60,7 @@ class ParticipantReportForm(forms.Form):
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        self.helper.render_hidden_fields = True
         texts = Fieldset(
             _("The coordinator's text"), "mapping", "summary", "recommendations", css_id="texts"
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fokus import text_limits
+from fokus import conflicts, text_limits
 from reports.models import ProjectReport, ProjectReportKind
 from reports.project_reports import sections_of
 
@@ -27,11 +27,16 @@ _HELP = {
 }
 
 
+class _NarrativeForm(forms.ModelForm):
+    version = conflicts.version_field()
+
+
 def project_report_form_class(kind: str) -> type[forms.ModelForm]:
     """A form with the narrative sections of the final or the interim report."""
     fields = sections_of(kind)
     return forms.modelform_factory(
         ProjectReport,
+        form=_NarrativeForm,
         fields=fields,
         widgets={name: forms.Textarea(attrs={"rows": 6}) for name in fields},
         help_texts={name: _HELP[name] for name in fields},
@@ -42,6 +47,6 @@ def project_report_form(kind: str, *args, **kwargs) -> forms.ModelForm:
     if kind not in ProjectReportKind.values:
         raise ValueError(kind)
     form = project_report_form_class(kind)(*args, **kwargs)
-    for field in form.fields.values():
-        text_limits.limit_field(field, text_limits.NARRATIVE)
+    for name in sections_of(kind):
+        text_limits.limit_field(form.fields[name], text_limits.NARRATIVE)
     return form

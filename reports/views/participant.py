@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from fokus import policy
+from fokus import conflicts, policy
 from fokus.audit import log_access
 from fokus.models import AccessAction
 from fokus.pdf import pdf_response
@@ -105,11 +105,14 @@ def report_list(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _render_form(request, enrolment, form, report=None) -> HttpResponse:
+    status = 400 if form.errors else 200
+    if getattr(form, "conflict", None):
+        status = conflicts.CONFLICT_STATUS
     return render(
         request,
         "reports/participant_report_form.html",
         {"enrolment": enrolment, "referral": enrolment.referral, "form": form, "report": report},
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 
@@ -167,8 +170,13 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.participant_report_update(
-                    actor=request.user, report=report, **form.texts()
+                    actor=request.user,
+                    report=report,
+                    version=form.cleaned_data["version"],
+                    **form.texts(),
                 )
+            except conflicts.ConflictError as conflict:
+                conflicts.keep_for_second_save(form, conflict)
             except services.ReportError as error:
                 form.add_error(None, error)
             else:
@@ -176,7 +184,10 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("reports:participant-report-preview", report.pk)
     else:
         form = ParticipantReportForm(
-            initial={name: getattr(report, name) for name in participant_reports.TEXT_FIELDS}
+            initial={
+                **{name: getattr(report, name) for name in participant_reports.TEXT_FIELDS},
+                "version": report.edit_version,
+            }
         )
     return _render_form(request, report.enrolment, form, report)
 

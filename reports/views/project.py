@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from fokus import conflicts
 from fokus.audit import log_access
 from fokus.exports import FORMATS, table_response
 from fokus.models import AccessAction, Project
@@ -142,25 +143,37 @@ def _edit(request, project, *, kind: str, period: Period, back: str, title: str)
     if request.method == "POST":
         form = project_report_form(kind, request.POST)
         if form.is_valid():
+            values = dict(form.cleaned_data)
+            version = values.pop("version")
             try:
                 services.project_report_save(
                     actor=request.user,
                     project=project,
                     kind=kind,
                     period=period,
-                    values=form.cleaned_data,
+                    values=values,
+                    version=version,
                 )
+            except conflicts.ConflictError as conflict:
+                conflicts.keep_for_second_save(form, conflict)
             except services.ReportError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("The report's text was saved."))
                 return redirect(back)
     elif narrative is not None:
-        form = project_report_form(kind, instance=narrative)
-    else:
         form = project_report_form(
-            kind, initial=project_reports.narrative_initial(project, kind, period)
+            kind, instance=narrative, initial={"version": narrative.edit_version}
         )
+    else:
+        # Version 0: someone who writes the first text meanwhile is not overwritten either.
+        form = project_report_form(
+            kind,
+            initial={**project_reports.narrative_initial(project, kind, period), "version": 0},
+        )
+    status = 400 if form.errors else 200
+    if getattr(form, "conflict", None):
+        status = conflicts.CONFLICT_STATUS
     return render(
         request,
         "reports/project_report_form.html",
@@ -173,7 +186,7 @@ def _edit(request, project, *, kind: str, period: Period, back: str, title: str)
             "back": back,
             "narrative": narrative,
         },
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 

@@ -194,6 +194,10 @@ def survey_remind(request: HttpRequest, public_id) -> HttpResponse:
 # --- Participant surveys: the cohort's anonymous link -----------------------------------------
 
 
+def _link_session_key(link) -> str:
+    return f"surveys-anonymous-link-{link.pk}"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def anonymous_link(request: HttpRequest, public_id, cohort_pk: int) -> HttpResponse:
@@ -207,13 +211,16 @@ def anonymous_link(request: HttpRequest, public_id, cohort_pk: int) -> HttpRespo
             messages.error(request, _("The survey is closed: no link was made."))
             status = 400
         elif form.is_valid():
-            distribution.anonymous_link_create(
+            link = distribution.anonymous_link_create(
                 actor=request.user,
                 survey=survey,
                 cohort=cohort,
                 expires_on=form.cleaned_data["expires_on"],
                 renew=renew,
             )
+            if getattr(link, "token", None):
+                # Only its hash is stored: this session keeps the plain token to show and print.
+                request.session[_link_session_key(link)] = link.token
             messages.success(
                 request,
                 _("A new link was made; the old link and its QR code no longer work.")
@@ -226,7 +233,8 @@ def anonymous_link(request: HttpRequest, public_id, cohort_pk: int) -> HttpRespo
     else:
         form = ExpiryForm(required=False)
     link = distribution.active_anonymous_link(survey, cohort)
-    url = anonymous_url(link) if link else ""
+    token = request.session.get(_link_session_key(link)) if link else None
+    url = anonymous_url(token) if token else ""
     return render(
         request,
         "surveys/anonymous_link.html",
@@ -237,7 +245,7 @@ def anonymous_link(request: HttpRequest, public_id, cohort_pk: int) -> HttpRespo
             "form": form,
             "link": link,
             "url": url,
-            "qr": qr_svg(url, size="80mm") if link else "",
+            "qr": qr_svg(url, size="80mm") if url else "",
             "expired": bool(link and link.expires_on and link.expires_on < timezone.localdate()),
         },
         status=status,

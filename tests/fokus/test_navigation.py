@@ -9,6 +9,8 @@ ADMIN_LINKS = [
     "manage:municipality-list",
     "stepladder:ladder-list",
     "manage:access-log",
+    "extracts:extract",
+    "manage:log-review",
 ]
 
 EXPECTED_NAV = {

@@ -149,9 +149,16 @@ def participant_survey(project_a):
 
 @pytest.fixture
 def link(participant_survey, cohort, coordinator):
-    return AnonymousLink.objects.create(
-        survey=participant_survey, cohort=cohort, token=new_token(), created_by=coordinator
+    token = new_token()
+    link = AnonymousLink.objects.create(
+        survey=participant_survey,
+        cohort=cohort,
+        token_hash=hash_token(token),
+        created_by=coordinator,
     )
+    # Only the hash is stored; the tests open the link with its token.
+    link.token = token
+    return link
 
 
 def _personal_url(token):
@@ -543,10 +550,11 @@ def test_it_refuses_an_inactive_or_expired_anonymous_link(client, participant_su
 def test_it_refuses_a_link_to_a_built_in_survey(client, cohort, coordinator):
     template = Survey.objects.create(name="Mall", audience=Audience.PARTICIPANTS)
     _question(template, 1, QuestionKind.TEXT, "Vad var bäst?")
-    link = AnonymousLink.objects.create(
-        survey=template, cohort=cohort, token=new_token(), created_by=coordinator
+    token = new_token()
+    AnonymousLink.objects.create(
+        survey=template, cohort=cohort, token_hash=hash_token(token), created_by=coordinator
     )
-    assert client.get(_anonymous_url(link.token)).status_code == 404
+    assert client.get(_anonymous_url(token)).status_code == 404
     thanks = reverse("surveys:answer-thanks", args=[template.public_id])
     assert client.get(thanks).status_code == 404
 

@@ -163,6 +163,11 @@ def tokens_in(text, kind="personal"):
     return TOKEN_IN_URL[kind].findall(text)
 
 
+def anonymous_token_in(text):
+    (token,) = set(tokens_in(text, "anonymous"))
+    return token
+
+
 def send(client, survey, contacts, *, expires_on=None, capture=None):
     data = {"contacts": [c.pk for c in contacts], "expires_on": expires_on or in_future()}
     if capture is None:
@@ -516,13 +521,16 @@ def test_it_creates_and_renews_the_anonymous_link(
         coordinator,
     )
     page = coordinator_client.get(url)
-    absolute = "http://testserver" + reverse("surveys:answer-anonymous", args=[link.token])
+    token = anonymous_token_in(page.text)
+    # Only a hash is stored, like the personal links'.
+    assert link.token_hash == hash_token(token) and token not in str(link.__dict__)
+    absolute = "http://testserver" + reverse("surveys:answer-anonymous", args=[token])
     assert absolute in page.text
     # The QR code, inline, with the URL as its text alternative.
     svg = re.search(r"<svg[^>]*>.*?</svg>", page.text, re.S).group(0)
     assert 'role="img"' in svg and absolute in svg and f"<title>{absolute}</title>" in svg
     assert "print.css" in page.text
-    assert anonymous_link_for_token(link.token) == link
+    assert anonymous_link_for_token(token) == link
 
     # Creating again keeps the same link.
     coordinator_client.post(url, {"action": "create"})
@@ -533,13 +541,31 @@ def test_it_creates_and_renews_the_anonymous_link(
     assert response.status_code == 302
     old = AnonymousLink.objects.get(pk=link.pk)
     new = AnonymousLink.objects.get(is_active=True)
-    assert old.is_active is False and new.pk != link.pk and new.token != link.token
+    assert old.is_active is False and new.pk != link.pk and new.token_hash != link.token_hash
     assert new.expires_on.isoformat() == expires_on
     with pytest.raises(Unavailable):
-        anonymous_link_for_token(link.token)
-    assert anonymous_link_for_token(new.token) == new
-    assert new.token in coordinator_client.get(url).text
+        anonymous_link_for_token(token)
+    renewed = anonymous_token_in(coordinator_client.get(url).text)
+    assert anonymous_link_for_token(renewed) == new
     assert AccessLogEntry.objects.filter(action=AccessAction.CREATE).count() == 2
+
+
+def test_it_shows_an_anonymous_link_only_to_the_session_that_made_it(
+    coordinator_client, coordinator, participant_survey, cohort
+):
+    url = link_url(participant_survey, cohort)
+    coordinator_client.post(url, {"action": "create", "expires_on": ""})
+    assert tokens_in(coordinator_client.get(url).text, "anonymous")
+    # Signed in again (or another coordinator): the link works but cannot be shown, and the
+    # page offers to replace it.
+    other = Client()
+    other.force_login(coordinator)
+    page = other.get(url)
+    assert page.status_code == 200
+    assert not tokens_in(page.text, "anonymous") and "<svg" not in page.text
+    assert 'id="link-not-shown"' in page.text and 'value="renew"' in page.text
+    assert other.post(url, {"action": "renew", "expires_on": ""}).status_code == 302
+    assert tokens_in(other.get(url).text, "anonymous")
 
 
 def test_it_refuses_a_past_expiry_for_the_anonymous_link(

@@ -18,7 +18,7 @@ from reports.figures import Period
 from reports.project_reports import survey_sections
 from reports.smallcells import SmallCells
 from surveys import flood
-from surveys.answering import new_token
+from surveys.answering import hash_token, new_token
 from surveys.models import (
     AnonymousLink,
     AnonymousSubmission,
@@ -56,9 +56,13 @@ def survey(project_a):
 @pytest.fixture
 def link(survey, cohort, coordinator):
     # 16 places and nobody registered yet: the link takes at most 24 answers.
-    return AnonymousLink.objects.create(
-        survey=survey, cohort=cohort, token=new_token(), created_by=coordinator
+    token = new_token()
+    link = AnonymousLink.objects.create(
+        survey=survey, cohort=cohort, token_hash=hash_token(token), created_by=coordinator
     )
+    # Only the hash is stored; the tests open the link with its token.
+    link.token = token
+    return link
 
 
 def _url(link):
