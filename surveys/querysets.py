@@ -1,7 +1,7 @@
 """The surveys' querysets: the tenant (`in_federation`) and the role (`for_user`), by the
 conditions in `fokus.policy.surveys`."""
 
-from django.db import models
+from django.db import models, transaction
 
 from fokus.policy import surveys as survey_policy
 
@@ -22,9 +22,11 @@ class SurveyQuerySet(models.QuerySet):
     def templates(self):
         return self.filter(project__isnull=True)
 
+    @transaction.atomic(savepoint=False)
     def lock_links(self, survey) -> None:
         """Serialise writes to one survey's links: two coordinators pressing "send" at once
-        must not both invite the same contact (the unique constraint would make it a 500)."""
+        must not both invite the same contact (the unique constraint would make it a 500).
+        The lock lasts until the caller's transaction ends, so callers are atomic services."""
         self.select_for_update().filter(pk=survey.pk).first()
 
 
