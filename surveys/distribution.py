@@ -44,7 +44,7 @@ def anonymous_link_create(
 ) -> AnonymousLink:
     """The cohort's active link, created if there is none. With `renew`, the current link is
     switched off (printed copies stop working) and a new one made."""
-    Survey.objects.lock_links(survey)
+    Survey.objects.lock_links(survey=survey)
     current = active_anonymous_link(survey, cohort)
     if current is not None and not renew:
         return current
@@ -128,7 +128,7 @@ def participant_links_issue(
     """A personal link for every participant of the cohort who has none. With `reissue`,
     also new links for those who have one but have not answered (their old links stop
     working). The answers are linked to the person, so the creation is logged."""
-    Survey.objects.lock_links(survey)
+    Survey.objects.lock_links(survey=survey)
     enrolments = list(cohort_participants(survey, cohort))
     invitations = {
         invitation.enrolment_id: invitation

@@ -146,7 +146,7 @@ def invitations_send(
 ) -> int:
     """Create an invitation per contact not yet invited and e-mail each their personal link
     once the transaction has committed. Returns how many were invited."""
-    Survey.objects.lock_links(survey)
+    Survey.objects.lock_links(survey=survey)
     allowed = set(contacts_to_invite(survey).values_list("pk", flat=True))
     now = timezone.now()
     subject = _("Survey: %(survey)s") % {"survey": survey.name}

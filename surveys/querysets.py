@@ -23,7 +23,7 @@ class SurveyQuerySet(models.QuerySet):
         return self.filter(project__isnull=True)
 
     @transaction.atomic(savepoint=False)
-    def lock_links(self, survey) -> None:
+    def lock_links(self, *, survey) -> None:
         """Serialise writes to one survey's links: two coordinators pressing "send" at once
         must not both invite the same contact (the unique constraint would make it a 500).
         The lock lasts until the caller's transaction ends, so callers are atomic services."""
