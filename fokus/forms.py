@@ -31,6 +31,17 @@ class LoginForm(AuthenticationForm):
     }
 
 
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}
+        ),
+        error_messages={"required": _("Enter the code.")},
+    )
+
+
 class InvitingPasswordResetForm(PasswordResetForm):
     """Also reaches invited users who have not chosen a password yet."""
 

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 import django_otp
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,25 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fokus import policy
+from fokus.forms import CodeForm
 from fokus.models import User
 from fokus.signin import two_factor
 
 _CODES_SESSION_KEY = "fokus_new_backup_codes"
-
-
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label=gettext_lazy("Code"),
-        max_length=40,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}
-        ),
-        error_messages={"required": gettext_lazy("Enter the code.")},
-    )
 
 
 def _next_url(request: HttpRequest) -> str:
