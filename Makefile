@@ -16,7 +16,7 @@ PYTEST_ARGS ?= -n auto --dist loadgroup
 .PHONY: help install run stop test lint messages system-deps bench
 
 help:
-	@echo "make run    set up, migrate, load demo data and serve http://127.0.0.1:8000"
+	@echo "make run    set up, migrate, load demo data, serve http://127.0.0.1:8000 with one background worker"
 	@echo "make test   set up and run the whole test suite and checks"
 	@echo "make stop   stop the embedded PostgreSQL"
 	@echo "make messages  update and compile the Swedish catalogue"
@@ -51,8 +51,17 @@ run: export FOKUS_TWO_FACTOR ?= optional
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
-	@echo "Fokus runs on http://127.0.0.1:8000 - Ctrl-C stops the server and the embedded database."
-	@trap '$(PY) -m fokus.embedded_db stop' EXIT; $(MANAGE) runserver 127.0.0.1:8000
+	@echo "Fokus runs on http://127.0.0.1:8000 - Ctrl-C stops the server, the background worker and the embedded database."
+	@# The worker runs in a session of its own (setsid, where there is one), so Ctrl-C reaches
+	@# the web server only; on the way out the worker is asked to stop (it finishes the job in
+	@# hand, up to 30 s), then the database is stopped.
+	@trap 'if [ -n "$$worker" ]; then \
+	    kill -TERM -- -$$worker 2>/dev/null || kill -TERM $$worker 2>/dev/null; \
+	    for _ in $$(seq 150); do kill -0 -- -$$worker 2>/dev/null || kill -0 $$worker 2>/dev/null || break; sleep 0.2; done; \
+	    kill -KILL -- -$$worker 2>/dev/null || kill -KILL $$worker 2>/dev/null; \
+	  fi; $(PY) -m fokus.embedded_db stop' EXIT; \
+	$$(command -v setsid) $(MANAGE) run_worker & worker=$$!; \
+	$(MANAGE) runserver 127.0.0.1:8000
 
 stop: install
 	$(PY) -m fokus.embedded_db stop
@@ -88,4 +97,5 @@ bench: export FOKUS_DATA_DIR = $(CURDIR)/var/test
 bench: install
 	$(PY) bench/pages.py
 	$(PY) bench/reports.py
+	$(PY) bench/imports.py
 	$(PY) -m fokus.embedded_db stop

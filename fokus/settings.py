@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "import_export",
+    # Background jobs (fokus/jobs): the tasks framework and its database queue.
+    "django_tasks",
+    "django_tasks_db",
     "fokus",
     "cohorts",
     "referrals",
@@ -67,9 +70,10 @@ INSTALLED_APPS = [
     "stepladder",
     "surveys",
     "reports",
-    # Across every app above: the person's register extract and retention.
+    # Across every app above: the person's register extract, retention, spreadsheet imports.
     "extracts",
     "retention",
+    "imports",
     # Last: seeds every app above (demo/__init__.py).
     "demo",
 ]
@@ -178,6 +182,18 @@ if FOKUS_TWO_FACTOR not in ("required", "optional"):
 if FOKUS_TWO_FACTOR == "optional" and not DEBUG:
     raise ImproperlyConfigured("FOKUS_TWO_FACTOR=optional is only for the demo (DEBUG=1).")
 OTP_TOTP_ISSUER = "Fokus"
+
+# --- Background jobs (fokus/jobs, docs/operations.md "Background jobs") -----------------------
+# Tasks wait in the database; `manage.py run_worker` (one or more, on any machine that reaches
+# the database) runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A running job whose worker has not written a heartbeat for this long is taken for dead: it is
+# queued again (up to FOKUS_JOB_MAX_ATTEMPTS runs in all) or marked failed.
+FOKUS_JOB_STALE_SECONDS = env_int("FOKUS_JOB_STALE_SECONDS", 300, minimum=30)
+FOKUS_JOB_MAX_ATTEMPTS = env_int("FOKUS_JOB_MAX_ATTEMPTS", 2, minimum=1)
+FOKUS_JOB_HEARTBEAT_SECONDS = 30
+# A final report of a project with more participants than this is made as a background job.
+FOKUS_SYNC_PDF_MAX_PARTICIPANTS = env_int("FOKUS_SYNC_PDF_MAX_PARTICIPANTS", 200, minimum=0)
 
 # --- Small groups -------------------------------------------------------------------------------
 # The smallest group whose figures are shown: survey results of fewer respondents are withheld,

@@ -4,6 +4,7 @@ from django.urls import include, path
 from fokus.views import (
     access_log,
     accounts,
+    jobs,
     log_review,
     manage_organisation,
     manage_users,
@@ -99,6 +100,10 @@ urlpatterns = [
     path("projects/", projects.project_list, name="project-list"),
     path("projects/<int:pk>/", projects.project_detail, name="project-detail"),
     path("manage/", include(manage_urls)),
+    # Background jobs: the page a user watches, its polled status and the file it made.
+    path("jobs/<uuid:public_id>/", jobs.job_detail, name="job"),
+    path("jobs/<uuid:public_id>/status/", jobs.job_status, name="job-status"),
+    path("jobs/<uuid:public_id>/file/", jobs.job_file, name="job-file"),
     path("", include("referrals.urls")),
     path("", include("participants.urls")),
     path("", include("stepladder.urls")),
@@ -106,5 +111,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("extracts.urls")),
     path("", include("retention.urls")),
+    path("", include("imports.urls")),
     path("django-admin/", admin.site.urls),
 ]

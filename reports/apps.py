@@ -13,6 +13,7 @@ class ReportsConfig(AppConfig):
         # this app.
         from participants import due, panels, timeline
         from reports import due as report_due
+        from reports import jobs  # noqa: F401  (registers the final report's PDF job)
         from reports import timeline as report_timeline
         from reports.panels import shared_reports_panel
 

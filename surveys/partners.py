@@ -1,14 +1,14 @@
 """The partner survey's distribution: the contact register, personal one-time links sent by
-e-mail, and reminders (each with a new link: see `surveys.links`)."""
+e-mail, and reminders (each with a new link: see `surveys.links`). The sending itself runs as
+a background job with progress per e-mail (`surveys.jobs`)."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
@@ -20,17 +20,6 @@ from fokus.models import AccessAction, Agency, Project, User
 from surveys.answering import hash_token, new_token
 from surveys.links import answered_q, personal_url, with_answered
 from surveys.models import Contact, Invitation, Survey
-
-logger = logging.getLogger(__name__)
-
-
-def _send_mails(messages: list[EmailMessage]) -> None:
-    # Runs after the commit. The invitations exist either way; a failed send is logged, and a
-    # reminder issues fresh links to everyone who has not answered.
-    try:
-        get_connection().send_messages(messages)
-    except Exception:
-        logger.exception("Sending %d survey e-mails failed", len(messages))
 
 
 def _mail(*, template: str, subject: str, contact: Contact, survey: Survey, url: str, expires_on):
@@ -136,99 +125,98 @@ def contacts_to_invite(survey: Survey) -> QuerySet[Contact]:
     )
 
 
-@transaction.atomic
-def invitations_send(
-    *,
-    actor: User,
-    survey: Survey,
-    contacts: list[Contact],
-    expires_on: date,
-) -> int:
-    """Create an invitation per contact not yet invited and e-mail each their personal link
-    once the transaction has committed. Returns how many were invited."""
-    Survey.objects.lock_links(survey=survey)
-    allowed = set(contacts_to_invite(survey).values_list("pk", flat=True))
-    now = timezone.now()
-    subject = _("Survey: %(survey)s") % {"survey": survey.name}
-    mails = []
-    for contact in contacts:
-        if contact.pk not in allowed:
-            continue
-        allowed.discard(contact.pk)
-        token = new_token()
-        Invitation.objects.create(
-            survey=survey,
-            contact=contact,
-            token_hash=hash_token(token),
-            expires_on=expires_on,
-            sent_at=now,
-            sent_by=actor,
-        )
-        mails.append(
-            _mail(
-                template="surveys/email/invitation.txt",
-                subject=subject,
-                contact=contact,
-                survey=survey,
-                url=personal_url(token),
-                expires_on=expires_on,
-            )
-        )
-    if mails:
-        log_access(
-            actor=actor,
-            action=AccessAction.CREATE,
-            obj=survey,
-            detail=f"personal links e-mailed to {len(mails)} contacts, "
-            f"valid until {expires_on:%Y-%m-%d}",
-        )
-        transaction.on_commit(lambda: _send_mails(mails))
-    return len(mails)
-
-
-@transaction.atomic
-def invitations_remind(*, actor: User, survey: Survey, today: date | None = None) -> int:
-    """E-mail a reminder to every active contact who has not answered a still valid
-    invitation. Each gets a NEW link: only the old token's hash is stored, so the old token
-    cannot be sent again, and replacing the hash makes the old link stop working."""
+def invitations_to_remind(survey: Survey, *, today: date | None = None) -> QuerySet[Invitation]:
+    """Invitations of active contacts who have not answered a still valid link."""
     today = today or timezone.localdate()
-    pending = list(
-        Invitation.objects.select_for_update(of=("self",))
-        .filter(
+    return (
+        Invitation.objects.filter(
             survey=survey,
             contact__isnull=False,
             contact__is_active=True,
             expires_on__gte=today,
         )
         .exclude(answered_q())
-        .select_related("contact")
         .order_by("pk")
     )
-    now = timezone.now()
-    subject = _("Reminder: %(survey)s") % {"survey": survey.name}
-    mails = []
-    for invitation in pending:
-        token = new_token()
-        invitation.token_hash = hash_token(token)
-        invitation.reminders += 1
-        invitation.reminded_at = now
-        invitation.save(update_fields=["token_hash", "reminders", "reminded_at"])
-        mails.append(
-            _mail(
-                template="surveys/email/reminder.txt",
-                subject=subject,
-                contact=invitation.contact,
-                survey=survey,
-                url=personal_url(token),
-                expires_on=invitation.expires_on,
-            )
-        )
-    if mails:
-        log_access(
-            actor=actor,
-            action=AccessAction.CHANGE,
-            obj=survey,
-            detail=f"reminders with new personal links e-mailed to {len(mails)} contacts",
-        )
-        transaction.on_commit(lambda: _send_mails(mails))
-    return len(mails)
+
+
+# The e-mails go out one by one from a background job (`surveys.jobs`), each inside the
+# transaction that stores its link: a send that fails leaves no link behind (the contact is
+# offered again), and a job run again after a crash skips whoever already has theirs.
+
+
+@transaction.atomic
+def invitation_send(
+    *,
+    actor: User,
+    survey: Survey,
+    contact: Contact,
+    expires_on: date,
+    mail_connection=None,
+) -> bool:
+    """Invite one contact not yet invited and e-mail them their personal link. False if there
+    was nothing to do (already invited, no longer active, or not the project's)."""
+    Survey.objects.lock_links(survey=survey)
+    if not contacts_to_invite(survey).filter(pk=contact.pk).exists():
+        return False
+    token = new_token()
+    Invitation.objects.create(
+        survey=survey,
+        contact=contact,
+        token_hash=hash_token(token),
+        expires_on=expires_on,
+        sent_at=timezone.now(),
+        sent_by=actor,
+    )
+    mail = _mail(
+        template="surveys/email/invitation.txt",
+        subject=_("Survey: %(survey)s") % {"survey": survey.name},
+        contact=contact,
+        survey=survey,
+        url=personal_url(token),
+        expires_on=expires_on,
+    )
+    mail.connection = mail_connection
+    mail.send()
+    return True
+
+
+@transaction.atomic
+def invitation_remind(
+    *,
+    actor: User,
+    survey: Survey,
+    invitation_id: int,
+    not_since,
+    today: date | None = None,
+    mail_connection=None,
+) -> bool:
+    """E-mail one reminder with a NEW link: only the old token's hash is stored, so the old
+    token cannot be sent again, and replacing the hash makes the old link stop working. False
+    if the invitation no longer needs one (answered, expired, inactive contact) or was
+    reminded at or after `not_since` (by this same reminder round, before a crash)."""
+    invitation = (
+        invitations_to_remind(survey, today=today)
+        .select_for_update(of=("self",))
+        .select_related("contact")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or (invitation.reminded_at and invitation.reminded_at >= not_since):
+        return False
+    token = new_token()
+    invitation.token_hash = hash_token(token)
+    invitation.reminders += 1
+    invitation.reminded_at = timezone.now()
+    invitation.save(update_fields=["token_hash", "reminders", "reminded_at"])
+    mail = _mail(
+        template="surveys/email/reminder.txt",
+        subject=_("Reminder: %(survey)s") % {"survey": survey.name},
+        contact=invitation.contact,
+        survey=survey,
+        url=personal_url(token),
+        expires_on=invitation.expires_on,
+    )
+    mail.connection = mail_connection
+    mail.send()
+    return True

@@ -11,15 +11,27 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from cohorts.models import Cohort
 from demo.referrals import demo_personnummer
-from fokus.models import Agency, AgencyKind, Federation, Membership, Municipality, Project, User
+from fokus.models import (
+    Agency,
+    AgencyKind,
+    Federation,
+    Job,
+    Membership,
+    Municipality,
+    Project,
+    User,
+)
 from fokus.roles import Role
 from referrals.models import Consent, ConsentMethod, Referral
 
@@ -278,3 +290,40 @@ def sign_in(client, user: User, password: str = PASSWORD):
     response = client.post(reverse("login"), {"username": user.email, "password": password})
     assert response.status_code == 302, response
     return client.post(reverse("two-factor-verify"), {"code": code_now(device)})
+
+
+# --- Background jobs ----------------------------------------------------------------------------
+
+
+def run_queued_jobs() -> int:
+    """Run every task waiting in the queue, through django-tasks-db's own worker code
+    (`Worker.run_task`: claim, run, record), as `manage.py run_worker --batch` would, but on
+    the test's connection and inside its transaction (the real command's loop closes
+    connections between tasks, which would end a test transaction). Returns how many ran.
+
+    A job queued without its task means the request's on_commit callbacks never ran: wrap the
+    request in `django_capture_on_commit_callbacks(execute=True)`."""
+    lost = Job.objects.filter(status=Job.Status.QUEUED, task_id="")
+    assert not lost.exists(), (
+        f"Jobs queued without a task ({list(lost.values_list('kind', flat=True))}): run the "
+        "request inside django_capture_on_commit_callbacks(execute=True)."
+    )
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while True:
+        with transaction.atomic():
+            task_result = DBTaskResult.objects.ready().get_locked()
+            if task_result is None:
+                return ran
+            task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
+        ran += 1

@@ -22,11 +22,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 from fokus import conflicts
 from fokus.audit import log_access
 from fokus.exports import FORMATS, table_response
+from fokus.jobs import start_job
 from fokus.models import AccessAction, Project
 from fokus.numbers import int_or_404
 from fokus.pdf import PDF_LANGUAGE, pdf_response, render_pdf
 from fokus.policy import ProjectAccess
 from fokus.policy.views import project_view
+from reports import jobs as report_jobs
 from reports import project_reports, services
 from reports.figures import Period
 from reports.final_tables import FINAL_TABLES
@@ -107,17 +109,39 @@ def final_report(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     if error:
         return error
     context = project_reports.final_report_context(access.project, period)
-    context |= {"period_form": form, "can_edit": access.can("reports.edit")}
+    context |= {
+        "period_form": form,
+        "can_edit": access.can("reports.edit"),
+        "pdf_in_background": report_jobs.draws_in_background(access.project, period),
+    }
     return render(request, "reports/final_report.html", context)
 
 
 @project_view("reports.view")
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def final_report_pdf(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """GET: the PDF itself, or for a large project (`reports.jobs`) a page with the button
+    that makes it in the background. POST: make it in the background and watch its job."""
     project = access.project
     _form, period, error = _period_or_error(request, access)
     if error:
         return error
+    if request.method == "POST":
+        job = start_job(
+            kind=report_jobs.FINAL_PDF,
+            user=request.user,
+            project=project,
+            title=_("Final report as PDF: %(project)s, %(start)s–%(end)s")
+            % {"project": project.name, "start": period.start, "end": period.end},
+            params=report_jobs.final_report_job_params(period),
+        )
+        return redirect("job", public_id=job.public_id)
+    if report_jobs.draws_in_background(project, period):
+        return render(
+            request,
+            "reports/final_report_pdf_start.html",
+            {"project": project, "period": period, "export_query": _export_query(period)},
+        )
     # Built in Swedish, as the PDF is rendered: some figures are formatted while building.
     with translation.override(PDF_LANGUAGE):
         context = project_reports.final_report_context(project, period)
@@ -127,12 +151,13 @@ def final_report_pdf(request: HttpRequest, access: ProjectAccess) -> HttpRespons
         actor=request.user,
         action=AccessAction.PRINT,
         obj=project,
-        detail=f"slutrapport {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d}",
+        detail=report_jobs.final_report_print_detail(period),
     )
-    return pdf_response(
-        content,
-        filename=f"slutrapport-{_slug(project)}-{period.start:%Y-%m-%d}-{period.end:%Y-%m-%d}.pdf",
-    )
+    return pdf_response(content, filename=report_jobs.final_report_file_name(project, period))
+
+
+def _export_query(period: Period) -> str:
+    return f"from={period.start:%Y-%m-%d}&to={period.end:%Y-%m-%d}"
 
 
 def _edit(request, project, *, kind: str, period: Period, back: str, title: str):

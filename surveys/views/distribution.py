@@ -22,10 +22,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts.models import Cohort
 from fokus import policy
+from fokus.jobs import start_job
 from fokus.models import Project
 from fokus.policy import ProjectAccess
 from fokus.policy.views import project_view
 from surveys import distribution, partners
+from surveys import jobs as survey_jobs
 from surveys.forms.distribution import ContactForm, ExpiryForm, SendForm
 from surveys.links import anonymous_url, default_expiry
 from surveys.models import Audience, Contact, Survey
@@ -131,22 +133,24 @@ def survey_send(request: HttpRequest, public_id) -> HttpResponse:
             messages.error(request, _("The survey is closed: no links were sent."))
             status = 400
         elif form.is_valid():
-            sent = partners.invitations_send(
-                actor=request.user,
-                survey=survey,
-                contacts=list(form.cleaned_data["contacts"]),
-                expires_on=form.cleaned_data["expires_on"],
-            )
-            messages.success(
-                request,
-                ngettext(
-                    "The survey was sent to %(count)d contact.",
-                    "The survey was sent to %(count)d contacts.",
-                    sent,
+            contacts = list(form.cleaned_data["contacts"])
+            job = start_job(
+                kind=survey_jobs.INVITE,
+                user=request.user,
+                project=survey.project,
+                title=ngettext(
+                    "Sending %(survey)s to %(count)d contact",
+                    "Sending %(survey)s to %(count)d contacts",
+                    len(contacts),
                 )
-                % {"count": sent},
+                % {"survey": survey.name, "count": len(contacts)},
+                params={
+                    "survey_id": survey.pk,
+                    "contact_ids": [contact.pk for contact in contacts],
+                    "expires_on": form.cleaned_data["expires_on"].isoformat(),
+                },
             )
-            return redirect("surveys:survey-send", survey.public_id)
+            return redirect("job", public_id=job.public_id)
         else:
             status = 400
     else:
@@ -183,12 +187,26 @@ def survey_remind(request: HttpRequest, public_id) -> HttpResponse:
     if not survey.is_open:
         messages.error(request, _("The survey is closed: no reminders were sent."))
         return redirect("surveys:survey-send", survey.public_id)
-    sent = partners.invitations_remind(actor=request.user, survey=survey)
-    messages.success(
-        request,
-        ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", sent) % {"count": sent},
+    pending = partners.invitations_to_remind(survey).count()
+    if not pending:
+        messages.success(
+            request,
+            ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", 0) % {"count": 0},
+        )
+        return redirect("surveys:survey-send", survey.public_id)
+    job = start_job(
+        kind=survey_jobs.REMIND,
+        user=request.user,
+        project=survey.project,
+        title=ngettext(
+            "Reminding %(count)d contact of %(survey)s",
+            "Reminding %(count)d contacts of %(survey)s",
+            pending,
+        )
+        % {"survey": survey.name, "count": pending},
+        params={"survey_id": survey.pk},
     )
-    return redirect("surveys:survey-send", survey.public_id)
+    return redirect("job", public_id=job.public_id)
 
 
 # --- Participant surveys: the cohort's anonymous link -----------------------------------------
