@@ -17,8 +17,11 @@ What is counted, so that a reader can count the same by hand:
 * **Gender**: the referral's; "other or not known" is everything but woman and man.
 * **Referrals**: every submitted referral (not a draft) whose `submitted_at` falls in the
   period (Swedish time), whatever became of it since.
-* **Exits**: exited participations with `exited_on` in the period; "before the project's end"
-  are those with `exited_on` before the project's end date.
+* **Exits**: exited participations with `exited_on` in the period. *Early* ("before the
+  planned end") are those with `exited_on` before the participation's own planned exit date
+  (`Enrolment.planned_exit_on`: the period their start promised, extensions included), not
+  the project's end date: an exit on or after the planned date is not early, and neither is
+  an exit without a planned date.
 * **90-day follow-ups**: of the exits counted above, the follow-ups that have been done,
   whenever; those not done yet are counted apart.
 * **Starts**: the project's starts with their start date in the period, with the number of
@@ -32,7 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from cohorts.models import Cohort
@@ -227,9 +230,14 @@ def steps(enrolments: QuerySet[Enrolment]) -> StepStatistics:
 class ExitCount:
     code: str
     label: str
-    before_end: int  # exited before the project's end date
+    early: int  # exited before the participation's planned exit date
     total: int  # every exit in the period
     counts: ByGender  # every exit in the period, by gender
+
+
+# An early exit: before the participation's own planned exit date. Without a planned date
+# nothing is early (and an exit on the planned date is not).
+EARLY_EXIT = Q(planned_exit_on__isnull=False, exited_on__lt=F("planned_exit_on"))
 
 
 def _exit_counts(project: Project, period: Period, field_name: str, choices) -> list[ExitCount]:
@@ -239,7 +247,7 @@ def _exit_counts(project: Project, period: Period, field_name: str, choices) -> 
         .values(field_name)
         .annotate(
             total=Count("pk"),
-            before_end=Count("pk", filter=Q(exited_on__lt=project.end_date)),
+            early=Count("pk", filter=EARLY_EXIT),
             **_by_gender(),
         )
         .order_by()
@@ -253,7 +261,7 @@ def _exit_counts(project: Project, period: Period, field_name: str, choices) -> 
         ExitCount(
             code=code,
             label=str(labels.get(code, "")),
-            before_end=found[code]["before_end"],
+            early=found[code]["early"],
             total=found[code]["total"],
             counts=_gender(found[code]),
         )

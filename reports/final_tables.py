@@ -4,6 +4,8 @@ Built from `reports.figures` with the cells of `reports.tables`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.utils.translation import gettext as _
 
 from fokus.models import Project
@@ -26,6 +28,7 @@ from reports.tables import (
     share_cell,
 )
 from stepladder.stats import Figures, StepStatistics
+from surveys.results import percent
 
 
 def participants_table(project: Project, period: Period, small: SmallCells) -> Table:
@@ -115,41 +118,46 @@ def steps_table(statistics: StepStatistics, small: SmallCells) -> Table:
     ).protect(down=(2, 3, 4, 5), across=[((5,), 4)])
 
 
-def _exit_table(slug, caption, first, counts, small, *, none_label) -> Table:
-    rows = [
-        Row(
-            c.label or none_label,
-            [count_cell(c.before_end, small), count_cell(c.total, small)],
-        )
-        for c in counts
-    ]
-    rows.append(
-        Row(
-            _("Total"),
-            [
-                count_cell(sum(c.before_end for c in counts), small),
-                count_cell(sum(c.total for c in counts), small),
-            ],
-            is_total=True,
-        )
+def _exit_table(slug, caption, first, counts, small, *, none_label, shares=False) -> Table:
+    """Early exits (before the participation's planned exit date) and all exits per reason or
+    destination; with `shares`, each row's share of the early exits beside its count."""
+    early = sum(c.early for c in counts)
+
+    def cells(n_early: int, n_total: int) -> list[Cell]:
+        row = [count_cell(n_early, small)]
+        if shares:
+            row.append(share_cell(percent(n_early, early), 0))
+        return [*row, count_cell(n_total, small)]
+
+    rows = [Row(c.label or none_label, cells(c.early, c.total)) for c in counts]
+    rows.append(Row(_("Total"), cells(early, sum(c.total for c in counts)), is_total=True))
+    columns = [first, _("Exits before the planned end")]
+    if shares:
+        columns.append(_("Share"))
+    columns.append(_("All exits in the period"))
+    every = len(columns) - 2  # the cell of all exits
+    table = Table(slug=slug, caption=caption, columns=columns, rows=rows, small=small).protect(
+        down=(0, every), across=[((0,), every)]
     )
-    return Table(
-        slug=slug,
-        caption=caption,
-        columns=[first, _("Exits before the project's end"), _("All exits in the period")],
-        rows=rows,
-        small=small,
-    ).protect(down=(0, 1), across=[((0,), 1)])
+    if shares and table.rows[-1].cells[0].hidden:
+        # Share and count would give a hidden number of early exits back: no share then.
+        for row in table.rows:
+            row.cells[1] = replace(row.cells[1], hidden=True)
+    return table
 
 
 def exits_table(project: Project, period: Period, small: SmallCells) -> Table:
     return _exit_table(
         "exits-by-reason",
-        _("Exits in the period by reason; those before the project's end date counted apart"),
+        _(
+            "Exits in the period by reason; those before the participant's planned exit date "
+            "counted apart, with their share of all such early exits"
+        ),
         _("Reason for exit"),
         figures.exits_by_reason(project, period),
         small,
         none_label=_("No reason recorded"),
+        shares=True,
     )
 
 

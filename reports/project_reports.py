@@ -48,6 +48,8 @@ class SurveyQuestion:
     chart: BarChart | None
     bars: list[tuple[Bar, str]]  # (bar, the text after it)
     answered: str
+    # Answered of the survey's responses, "94,4 % (34/36)"; "" when withheld.
+    answered_rate: str = ""
 
 
 @dataclass
@@ -71,6 +73,15 @@ def _hidden_options(result: QuestionResult, small: SmallCells) -> set[int]:
     return protect(values, hidden, [Line(tuple(range(len(result.options))), "answered", 0)]) - {
         "answered"
     }
+
+
+def _answered_rate(result: QuestionResult, small: SmallCells) -> str:
+    """The question's answer rate; with a hidden count only the counts, hidden as they are
+    elsewhere ("x/36"), as the survey's response rate does."""
+    if small.hides(result.answered) or small.hides(result.respondents):
+        answered = count_cell(result.answered, small).text(small)
+        return f"{answered}/{count_cell(result.respondents, small).text(small)}"
+    return result.answered_rate
 
 
 def _survey_question(result: QuestionResult, small: SmallCells) -> SurveyQuestion:
@@ -100,6 +111,7 @@ def _survey_question(result: QuestionResult, small: SmallCells) -> SurveyQuestio
         chart=chart,
         bars=bars,
         answered=count_cell(result.answered, small).text(small),
+        answered_rate=_answered_rate(result, small),
     )
 
 

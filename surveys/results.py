@@ -9,6 +9,9 @@ What is counted:
   for multiple choice that is the share of respondents who ticked the option, so the shares
   may add up to more than 100 %. For scales, "don't know" is among the answered (it has a
   share) but not among the values behind the mean and median.
+- A question's *answer rate* is those who answered it of the responses (the filtered
+  respondents, whatever they answered), e.g. "94,4 % (34/36)": it stands beside the survey's
+  response rate, which is of the people asked.
 - Percentages have one decimal, means and medians two, rounded half up. The median of an even
   number of values is the mean of the two middle ones.
 
@@ -24,11 +27,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort
@@ -36,47 +38,7 @@ from fokus.models import Municipality
 from participants.models import Enrolment
 from surveys.models import Answer, Audience, Question, QuestionKind, Response, Survey
 from surveys.smallgroups import withhold
-
-ONE_DECIMAL = Decimal("0.1")
-TWO_DECIMALS = Decimal("0.01")
-
-
-def percent(part: int, whole: int) -> Decimal | None:
-    """part of whole in per cent with one decimal (half up); None when whole is 0."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
-
-
-def _two_decimals(value: Decimal) -> Decimal:
-    return value.quantize(TWO_DECIMALS, rounding=ROUND_HALF_UP)
-
-
-def mean_and_median(counts: dict[int, int]) -> tuple[Decimal | None, Decimal | None]:
-    """Mean and median of a distribution given as {value: how many}, two decimals."""
-    total = sum(counts.values())
-    if not total:
-        return None, None
-    mean = Decimal(sum(value * n for value, n in counts.items())) / Decimal(total)
-    # The k-th smallest value (1-based), walking the counts in value order.
-    ordered = sorted((value, n) for value, n in counts.items() if n)
-
-    def kth(k: int) -> int:
-        seen = 0
-        for value, n in ordered:
-            seen += n
-            if seen >= k:
-                return value
-        raise AssertionError("k beyond the distribution")  # pragma: no cover
-
-    if total % 2:
-        median = Decimal(kth(total // 2 + 1))
-    else:
-        median = Decimal(kth(total // 2) + kth(total // 2 + 1)) / 2
-    return _two_decimals(mean), _two_decimals(median)
-
-
-HUNDRED = Decimal(100)
+from surveys.statistics import HUNDRED, mean_and_median, percent, rate_display
 
 
 @dataclass(frozen=True)
@@ -106,7 +68,7 @@ class ResponseRate:
 
     def display(self) -> str:
         """ "94,4 % (34/36)" in the active language's number format."""
-        return f"{number_format(self.percent, 1)} % ({self.answered}/{self.invited})"
+        return rate_display(self.percent, self.answered, self.invited)
 
 
 @dataclass(frozen=True)
@@ -137,6 +99,17 @@ class QuestionResult:
     dont_know: int = 0
     texts: list[str] | None = None  # free texts, only when asked for
     withheld: bool = False  # answered by too few: emptied, see `surveys.smallgroups`
+    respondents: int = 0  # the responses within the filters: the base of the answer rate
+
+    @property
+    def answered_percent(self) -> Decimal | None:
+        """Those who answered the question of the respondents, one decimal."""
+        return percent(self.answered, self.respondents)
+
+    @property
+    def answered_rate(self) -> str:
+        """ "94,4 % (34/36)": answered of the respondents; "–" with no respondents."""
+        return rate_display(self.answered_percent, self.answered, self.respondents)
 
     @property
     def kind(self) -> str:
@@ -311,9 +284,11 @@ def survey_results(
         for question_id, text in rows:
             texts[question_id].append(text)
 
+    count = responses.count()
     results = [
         _question_result(
             question,
+            respondents=count,
             answered=answered.get(question.pk, 0),
             option_counts=option_counts,
             scale_counts=scale_counts.get(question.pk, {}),
@@ -322,7 +297,6 @@ def survey_results(
         )
         for question in questions
     ]
-    count = responses.count()
     complete = SurveyResults(
         survey=survey,
         responses=count,
@@ -338,13 +312,16 @@ def survey_results(
 def _question_result(
     question: Question,
     *,
+    respondents: int,
     answered: int,
     option_counts: dict[int, int],
     scale_counts: dict[int, int],
     dont_know: int,
     texts: list[str] | None,
 ) -> QuestionResult:
-    result = QuestionResult(question=question, answered=answered, texts=texts)
+    result = QuestionResult(
+        question=question, answered=answered, texts=texts, respondents=respondents
+    )
     if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
         for option in question.options.all():
             n = option_counts.get(option.pk, 0)

@@ -8,9 +8,9 @@ The minimum is `settings.FOKUS_MIN_GROUP_SIZE` (5 unless set), the floor the rep
 project's own threshold), never a lower one. When the filtered responses number from 1 to the
 minimum minus one, the whole result is withheld (`SurveyResults.withheld`); otherwise each
 question answered by that few is (`QuestionResult.withheld`). A withheld result carries no
-counts, shares, means, response rate or texts at all, so that no page or export can show them
-by mistake: they show `TOO_FEW` instead. Nobody (0) is not withheld: there is nobody to single
-out.
+counts, shares, means, response rate, answer rate or texts at all, so that no page or export
+can show them by mistake: they show `TOO_FEW` instead. Nobody (0) is not withheld: there is
+nobody to single out.
 
 What this does not stop: two groups that are each large enough and differ by a few (all
 responses and all but one start, a period and the same period one day longer) still give the
@@ -50,6 +50,7 @@ def _withheld(result: QuestionResult) -> QuestionResult:
         numeric=0,
         dont_know=0,
         texts=None,
+        respondents=0,
         withheld=True,
     )
 

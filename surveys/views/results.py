@@ -93,14 +93,16 @@ EXPORT_HEADERS = (
     gettext_lazy("Count"),
     gettext_lazy("Percent"),
     gettext_lazy("Answered"),
+    gettext_lazy("Answer rate of the responses (per cent)"),
     gettext_lazy("Mean"),
     gettext_lazy("Median"),
 )
 
 
 def export_rows(results: SurveyResults) -> list[list]:
-    """One row per question and option (or scale value); a scale's mean and median on each of
-    its rows; a free-text question's number of answers, then — when the results include them —
+    """One row per question and option (or scale value), with the number who answered the
+    question and their share of the responses; a scale's mean and median on each of its rows;
+    a free-text question's number of answers, then — when the results include them —
     one row per answer with the text in the option column. What is withheld (too few answers,
     `surveys.smallgroups`) is one row saying so, for the whole survey or for the question."""
     width = len(EXPORT_HEADERS)
@@ -114,7 +116,16 @@ def export_rows(results: SurveyResults) -> list[list]:
             rows.append([*head, str(TOO_FEW)])
             continue
         if result.is_text:
-            rows.append([*head, _("Number of answers"), result.answered, None, result.answered])
+            rows.append(
+                [
+                    *head,
+                    _("Number of answers"),
+                    result.answered,
+                    None,
+                    result.answered,
+                    result.answered_percent,
+                ]
+            )
             rows.extend([*head, text] for text in result.texts or [])
             continue
         for option in result.options:
@@ -125,6 +136,7 @@ def export_rows(results: SurveyResults) -> list[list]:
                     option.count,
                     option.percent,
                     result.answered,
+                    result.answered_percent,
                     result.mean,
                     result.median,
                 ]

@@ -6,18 +6,22 @@ Norrvik, agencies Arbetsförmedlingen (AF), Försäkringskassan (FK) and Ekeby s
 Starts: Ekeby 2026-03-02 (12 weeks, 1 session a week, 180 min, 2 talks, 12 months) and Norrvik
 2026-09-07 (8 weeks, 2 a week, 150 min, 3 talks, 9 months).
 
-Participants (gender, agency, ratings at enrolment → exit, exit, follow-up):
+Participants (gender, agency, ratings at enrolment → exit, exit, follow-up). Each planned exit
+date is the first of the month a year after the enrolment: Ekeby 2027-03-01, Norrvik
+2027-09-01, the rolling intake 2027-05-01.
 
     Ekeby start, enrolled 2026-03-02
       E1 woman  AF   1 → 4  2026-12-15 work / work without subsidy   follow-up: yes, salary
       E2 woman  FK   2 → 3  2027-02-01 health / none                  follow-up: no, sjuk-/akt.
       E3 man    AF   1 → 5  2027-03-01 studies / studies              follow-up not done
+                            (on the planned exit date: not early)
       E4 man    SOC  1      active
       E5 (none) FK   2      active
       W1 man    AF   1      consent withdrawn: counted nowhere but in the referrals
     Norrvik start, enrolled 2026-09-07
       N1 woman  AF   1 → 6  2027-12-31 completed period / subsidised  follow-up not done
-                            (on the project's end date: not "before the project's end")
+                            (after the planned exit date: not early; on the project's
+                            last day)
       N2 man    SOC  3 → 4  2027-06-15 work training / other programme  follow-up: yes, akt.stöd
       N3 man    AF   2, then 3 (regular)  active
       A1 woman  FK   accepted, never started
@@ -39,10 +43,11 @@ Worked out by hand, for the project period:
                           5 participants, 5 rated at enrolment, 3 at exit, 2 on 4–6: 66,7 %
                   Norrvik (1+3+2+3)/4 = 2,25 → 2,3; (6+4)/2 = 5,0; 4, 4, 2, 2: 100,0 %
                   Total   16/9 = 1,78 → 1,8; 22/5 = 4,4; 9, 9, 5, 4: 80,0 %
-    Exits         completed period 0 / 1, work 1 / 1, studies 1 / 1, work training 1 / 1,
-                  health 1 / 1; total 4 / 5  (before the project's end / all)
-    Destinations  without subsidy 1/1, subsidised 0/1, studies 1/1, other programme 1/1,
-                  none 1/1; total 4 / 5
+    Exits         completed period 0 / 1, work 1 / 1, studies 0 / 1, work training 1 / 1,
+                  health 1 / 1; total 3 / 5  (early, before the planned exit date / all);
+                  the early ones' reasons: work, work training, health 1 each, 33,3 %
+    Destinations  without subsidy 1/1, subsidised 0/1, studies 0/1, other programme 1/1,
+                  none 1/1; total 3 / 5
     Follow-ups    activity support 1 yes 0 no, sickness compensation 0 / 1, salary 1 / 0;
                   done 2 / 1 / 3; not done 2 (E3, N1)
     Starts        2026-03-02 Ekeby 5 (12 1 180 2 12); 2026-09-07 Norrvik 3 (8 2 150 3 9);

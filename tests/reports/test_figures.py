@@ -87,20 +87,21 @@ def test_it_computes_the_step_means_per_municipality(data, project_a):
     assert stats.went_down is None  # no individual data in a report
 
 
-def test_it_counts_exits_before_the_project_end_and_in_all(data, project_a):
+def test_it_counts_exits_before_the_planned_exit_date_and_in_all(data, project_a):
+    # E3 left on its planned exit date and N1 after it: neither is early.
     exits = figures.exits_by_reason(project_a, PROJECT_PERIOD)
-    assert [(e.code, e.before_end, e.total) for e in exits] == [
+    assert [(e.code, e.early, e.total) for e in exits] == [
         ("completed_period", 0, 1),
         ("work", 1, 1),
-        ("studies", 1, 1),
+        ("studies", 0, 1),
         ("work_training", 1, 1),
         ("health", 1, 1),
     ]
     destinations = figures.destinations(project_a, PROJECT_PERIOD)
-    assert [(d.code, d.before_end, d.total) for d in destinations] == [
+    assert [(d.code, d.early, d.total) for d in destinations] == [
         ("work_unsubsidised", 1, 1),
         ("work_subsidised", 0, 1),
-        ("studies", 1, 1),
+        ("studies", 0, 1),
         ("other_programme", 1, 1),
         ("none", 1, 1),
     ]

@@ -622,7 +622,7 @@ def test_it_exports_csv_with_every_option_and_escaped_free_text(partner_survey, 
     assert response["Cache-Control"] == "no-store"
     rows = _csv_rows(response)
     assert rows[0] == [str(header) for header in EXPORT_HEADERS]
-    assert len(rows[0]) == 8
+    assert len(rows[0]) == 9
     assert [
         "2",
         "How easy was it to reach the project?",
@@ -630,6 +630,7 @@ def test_it_exports_csv_with_every_option_and_escaped_free_text(partner_survey, 
         "14",
         "38,9",
         "36",
+        "100,0",
         "3,09",
         "3,00",
     ] in rows
@@ -640,6 +641,7 @@ def test_it_exports_csv_with_every_option_and_escaped_free_text(partner_survey, 
         "10",
         "29,4",
         "34",
+        "94,4",
         "",
         "",
     ]
@@ -677,8 +679,9 @@ def test_it_exports_xlsx(partner_survey, persona_client):
     scale_row = next(r for r in rows if r[0] == 2 and r[2] == "1 (hard)")
     assert scale_row[3] == 3
     assert Decimal(str(scale_row[4])) == Decimal("8.3")
-    assert Decimal(str(scale_row[6])) == Decimal("3.09")
-    assert Decimal(str(scale_row[7])) == Decimal("3.00")
+    assert Decimal(str(scale_row[6])) == Decimal("100.0")
+    assert Decimal(str(scale_row[7])) == Decimal("3.09")
+    assert Decimal(str(scale_row[8])) == Decimal("3.00")
     texts = [r[2] for r in rows if r[0] == 5]
     assert texts[1] == '\'=HYPERLINK("http://evil.example","klick")'
     assert texts[2:5] == ["'+1", "'-2", "'@x"]
@@ -698,7 +701,7 @@ def test_the_export_respects_the_filters(participant_survey, persona_client, coh
         _export(persona_client("coordinator"), participant_survey, "csv", cohort=cohort.pk)
     )
     assert [row[3] for row in rows[1:]] == ["1", "1", "1", "0", "0"]
-    assert rows[1][6:] == ["2,00", "2,00"]
+    assert rows[1][6:] == ["100,0", "2,00", "2,00"]
 
 
 def test_an_unknown_export_format_is_a_404(partner_survey, persona_client):
@@ -749,7 +752,7 @@ def test_the_export_of_too_few_says_so_and_holds_no_figure(
     rows = _csv_rows(
         _export(persona_client("federation_staff"), participant_survey, "csv", cohort=cohort.pk)
     )
-    assert rows[1:] == [["", "", str(TOO_FEW), "", "", "", "", ""]]
+    assert rows[1:] == [["", "", str(TOO_FEW), "", "", "", "", "", ""]]
 
 
 def test_a_question_answered_by_too_few_is_withheld_with_its_free_texts(
