@@ -91,6 +91,25 @@ def seed_demo() -> list[DemoLogin]:
     )
     project.municipalities.set(municipalities.values())
 
+    # An ended project with no data in Fokus: its history is in spreadsheets, for trying the
+    # import with docs/import-examples/ (which name Ekeby, Norrvik and Älmhult).
+    almhult, _ = Municipality.objects.update_or_create(
+        federation=federation, name="Älmhult", defaults={"code": "9904"}
+    )
+    history, _ = Project.objects.update_or_create(
+        federation=federation,
+        name="Steget 2020–2022",
+        defaults={
+            "owner": "Norrvik kommun",
+            "description": "Avslutat projekt vars historik finns i kalkylblad (importera den).",
+            "start_date": date(2020, 1, 1),
+            "end_date": date(2022, 12, 31),
+            "intake_mode": "cohort",
+        },
+    )
+    history.municipalities.set([municipalities["Ekeby"], municipalities["Norrvik"], almhult])
+    agency("Älmhult kommun, socialtjänsten", AgencyKind.SOCIAL_SERVICES, almhult)
+
     admin = _user(federation, "admin", "Ada Administratör")
     _grant(admin, Role.FEDERATION_ADMIN)
     staff = _user(federation, "kansliet", "Frida Förbundsdotter")
@@ -99,6 +118,7 @@ def seed_demo() -> list[DemoLogin]:
     _grant(log_reviewer, Role.LOG_REVIEWER)
     coordinator = _user(federation, "koordinator", "Kim Koordinatorsson")
     _grant(coordinator, Role.COORDINATOR, project=project)
+    _grant(coordinator, Role.COORDINATOR, project=history)
     officer_af = _user(federation, "handlaggare.af", "Hanna Handläggarsson")
     _grant(officer_af, Role.CASE_OFFICER, agency=af)
     _grant(officer_af, Role.CASE_GROUP_MEMBER, project=project, agency=af)

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -141,6 +142,15 @@ DUE_RULES: list[DueRule] = [
 ]
 
 
+def _before_import(item: DueItem) -> bool:
+    """Imported history asks nothing that was due before it came in: its past talks, ratings
+    and exits were done (or not) back then, and nobody can do them now."""
+    batch = item.enrolment.import_batch
+    if batch is None or batch.committed_at is None:
+        return False
+    return item.due_on < timezone.localdate(batch.committed_at)
+
+
 @dataclass(frozen=True)
 class DueList:
     overdue: list[DueItem]
@@ -154,9 +164,14 @@ def due_list(enrolments: QuerySet, today: date) -> DueList:
     """Every rule's shown items, overdue first, each part by date. One or two queries per
     rule whatever the number of participants."""
     enrolments = enrolments.select_related(
-        "referral", "cohort__municipality", "coordinator", "follow_up"
+        "referral", "cohort__municipality", "coordinator", "follow_up", "import_batch"
     )
-    items = [item for rule in DUE_RULES for item in rule(enrolments, today) if item.is_shown(today)]
+    items = [
+        item
+        for rule in DUE_RULES
+        for item in rule(enrolments, today)
+        if item.is_shown(today) and not _before_import(item)
+    ]
     items.sort(key=lambda item: (item.due_on, str(item.enrolment.referral.display_name)))
     return DueList(
         overdue=[item for item in items if item.is_overdue(today)],

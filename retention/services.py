@@ -28,7 +28,13 @@ from django.db import models, transaction
 from django.db.models import Case, Q, Value, When
 
 from fokus.audit import log_access
-from fokus.models import AccessAction, AccessLogEntry, Federation
+from fokus.models import (
+    UPLOAD_KEPT_DAYS,
+    AccessAction,
+    AccessLogEntry,
+    Federation,
+    ImportBatch,
+)
 from participants.models import Enrolment
 from referrals.models import Referral, ReferralStatus
 from retention.fields import DELETE_ORDER, MARKER, PERSONAL_DATA, PersonalData
@@ -48,6 +54,7 @@ class RetentionCounts:
     history_scrubbed: int = 0
     history_deleted: int = 0
     access_log_deleted: int = 0
+    uploads_deleted: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -63,6 +70,7 @@ class RetentionCounts:
             or self.documents_deleted
             or self.history_deleted
             or self.access_log_deleted
+            or self.uploads_deleted
         )
 
 
@@ -76,6 +84,8 @@ class Due:
     unenrolled: list[int]
     withdrawn_consent: list[int]
     access_log: models.QuerySet
+    # Spreadsheets uploaded for an import that never came.
+    uploads: models.QuerySet
 
     @property
     def delete(self) -> list[int]:
@@ -132,6 +142,11 @@ def due(federation: Federation, policy: RetentionPolicy, today: date) -> Due:
         access_log=AccessLogEntry.objects.filter(
             federation=federation, at__date__lt=_before(today, policy.access_log_days)
         ),
+        uploads=ImportBatch.objects.filter(
+            federation=federation, created_at__date__lt=_before(today, UPLOAD_KEPT_DAYS)
+        )
+        .exclude(status=ImportBatch.Status.COMMITTED)
+        .exclude(file=""),
     )
 
 
@@ -253,7 +268,16 @@ def retention_counts(*, federation: Federation, today: date) -> RetentionCounts:
         history_scrubbed=_history(anonymised),
         history_deleted=_history(deleted),
         access_log_deleted=plan.access_log.count(),
+        uploads_deleted=plan.uploads.count(),
     )
+
+
+def _delete_uploads(uploads: models.QuerySet) -> int:
+    files = [(batch.file.storage, batch.file.name) for batch in uploads]
+    uploads.update(file="")
+    for storage, name in files:
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    return len(files)
 
 
 @transaction.atomic
@@ -275,6 +299,7 @@ def retention_apply(*, federation: Federation, today: date) -> RetentionCounts:
         counts.withdrawn_consent_deleted = len(plan.withdrawn_consent)
     with pgtrigger.ignore(ACCESS_LOG_TRIGGER):
         counts.access_log_deleted, _per_model = plan.access_log.delete()
+    counts.uploads_deleted = _delete_uploads(plan.uploads)
     log_access(
         actor=None,
         actor_label="apply_retention",

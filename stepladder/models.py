@@ -214,6 +214,11 @@ class Rating(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     corrected_at = models.DateTimeField(null=True, blank=True)
+    # History from a spreadsheet (`imports`): the file and its row.
+    import_batch = models.ForeignKey(
+        "fokus.ImportBatch", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    import_row = models.PositiveIntegerField(null=True, blank=True)
 
     objects = RatingQuerySet.as_manager()
 

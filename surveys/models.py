@@ -12,6 +12,7 @@ import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort
@@ -304,6 +305,7 @@ class Channel(models.TextChoices):
     PERSONAL = "personal", _("Personal link")
     ANONYMOUS = "anonymous", _("Anonymous link")
     PAPER = "paper", _("Paper, entered by staff")
+    IMPORTED = "imported", _("Imported from a spreadsheet")
 
 
 class Response(models.Model):
@@ -319,12 +321,19 @@ class Response(models.Model):
         Cohort, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     language = models.CharField(max_length=10, default="sv")
-    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    # A default, not auto_now_add: imported answers keep the date they were given.
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     # Paper answers: who typed it in, and the date on the paper.
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_on = models.DateField(_("date answered"), null=True, blank=True)
+    # History from a spreadsheet (`imports`): the respondent's id in it, the file and its row.
+    external_id = models.CharField(max_length=64, blank=True)
+    import_batch = models.ForeignKey(
+        "fokus.ImportBatch", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    import_row = models.PositiveIntegerField(null=True, blank=True)
 
     objects = CoordinatedQuerySet.as_manager()
 
@@ -344,6 +353,11 @@ class Response(models.Model):
             models.CheckConstraint(
                 condition=~Q(channel="paper") | Q(entered_by__isnull=False),
                 name="response_paper_has_enterer",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "external_id"],
+                condition=~Q(external_id=""),
+                name="response_external_id_unique_per_survey",
             ),
         ]
 

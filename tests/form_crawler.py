@@ -34,6 +34,7 @@ class Field:
     min: str | None = None
     options: list[tuple[str, bool]] = field(default_factory=list)  # select: (value, selected)
     multiple: bool = False
+    accept: str = ""  # file inputs: the kinds of file the form takes
 
     @property
     def visible(self) -> bool:
@@ -88,6 +89,7 @@ class _PageParser(HTMLParser):
                     required="required" in a,
                     maxlength=parse_int(a.get("maxlength")),
                     min=a.get("min"),
+                    accept=a.get("accept", ""),
                 )
             )
         elif tag == "button" and a.get("name") and a.get("type", "submit") == "submit":
@@ -199,7 +201,7 @@ def browser_data(form: Form, *, today: str, fill: dict[str, str] | None = None) 
             else:
                 data[f.name] = (selected[0] if selected else "") or first
         elif f.type == "file":
-            data[f.name] = _pdf()
+            data[f.name] = _spreadsheet() if ".csv" in f.accept else _pdf()
         elif f.value or f.type == "hidden":
             data[f.name] = f.value
         else:
@@ -234,6 +236,11 @@ def sample_value(f: Field, *, today: str) -> str:
 def _pdf() -> SimpleUploadedFile:
     # A real one: uploads are parsed whole, not only sniffed (referrals/uploads.py).
     return SimpleUploadedFile("underlag.pdf", documents.pdf(), "application/pdf")
+
+
+def _spreadsheet() -> SimpleUploadedFile:
+    # An import's upload (imports): its rows are checked later, by the job it starts.
+    return SimpleUploadedFile("underlag.csv", b"external_id\n", "text/csv")
 
 
 # --- Bad input ------------------------------------------------------------------------------

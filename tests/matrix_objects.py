@@ -9,7 +9,7 @@ from datetime import date
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from fokus.models import RoleGrantRequest
+from fokus.models import ImportBatch, ImportKind, Job, RoleGrantRequest
 from fokus.roles import Role
 from participants import plans
 from participants.models import (
@@ -264,5 +264,30 @@ def build_objects(personas: dict) -> dict:
     objects["final_report"] = final
     objects["draft_report"] = ParticipantReport.objects.create(
         enrolment=active, kind="follow_up_6", created_by=coordinator
+    )
+    # The coordinator's finished background job: the final report's PDF of project A.
+    job = Job.objects.create(
+        federation=project.federation,
+        project=project,
+        kind="reports.final_pdf",
+        title="Slutrapport som PDF",
+        status=Job.Status.SUCCEEDED,
+        result={"file_name": "slutrapport.pdf"},
+        created_by=coordinator,
+        finished_at=timezone.now(),
+    )
+    job.result_file.save("slutrapport.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    objects["job"] = job
+    # A checked upload of project A, waiting for its confirmation.
+    objects["import_batch"] = ImportBatch.objects.create(
+        federation=project.federation,
+        project=project,
+        kind=ImportKind.PARTICIPANTS,
+        file_name="deltagare.csv",
+        file=ContentFile(b"external_id\n", name="matris.csv"),
+        file_sha256="0" * 64,
+        status=ImportBatch.Status.PREVIEWED,
+        preview={"counts": {"new": 1}, "rows": [{"row": 2, "key": "P-1", "outcome": "new"}]},
+        created_by=coordinator,
     )
     return objects

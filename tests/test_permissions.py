@@ -181,6 +181,23 @@ MATRIX = {
     # The register extract: its form, for every federation's admins (B's finds only B's people).
     "extracts:extract": (None, "get", admin_only(outsider_admin=OK)),
     "retention:policy-edit": (None, "get", admin_only(outsider_admin=OK)),
+    # Importing history: the project's coordinators and the federation's admins.
+    "imports:index": (lambda f: {"project_pk": f["project_a"].pk}, "get", "cohort_managers"),
+    "imports:column-template": (
+        lambda f: {"project_pk": f["project_a"].pk, "kind": "participants"},
+        "get",
+        "cohort_managers",
+    ),
+    "imports:batch": (
+        lambda f: {"project_pk": f["project_a"].pk, "public_id": f["import_batch"].public_id},
+        "get",
+        "cohort_managers",
+    ),
+    "imports:commit": (
+        lambda f: {"project_pk": f["project_a"].pk, "public_id": f["import_batch"].public_id},
+        "post",  # starts the job and goes to its page
+        with_(SHAPES["cohort_managers"], coordinator=302, federation_admin=302),
+    ),
     # --- Referrals: objects belong to project A; the referral is AF's (case_officer_a) ------
     "referrals:referral-list": (
         None,
@@ -599,6 +616,16 @@ MATRIX = {
         "get",
         "step_statistics",  # the project's coordinators and the federation's staff and admins
     ),
+    # A background job and its status and file: only the user who started it (here the
+    # coordinator); anyone else, of any federation, 404; an account without roles 403 first.
+    **{
+        name: (
+            lambda f: {"public_id": f["job"].public_id},
+            "get",
+            with_(everyone(404), coordinator=OK, no_role_user=403, anonymous=LOGIN),
+        )
+        for name in ("job", "job-status", "job-file")
+    },
     "participants:officer-participant-list": (
         None,
         "get",

@@ -21,6 +21,7 @@ PACKAGES = [
     "reports",
     "extracts",
     "retention",
+    "imports",
 ]
 CASE_DATA_APPS = ["cohorts", "referrals", "participants", "stepladder", "surveys", "reports"]
 MAX_LINES = 400

@@ -56,6 +56,11 @@ PERMISSIONS: dict[str, Permission] = {
         lambda a: a.is_admin, _("Only the federation's administrators may do this.")
     ),
     "cohorts.manage": Permission(lambda a: a.coordinates or a.is_admin, _ROLE_REFUSAL),
+    # Bringing history in from spreadsheets (`imports`).
+    "imports.run": Permission(
+        lambda a: a.coordinates or a.is_admin,
+        _("Only the project's coordinators and the federation's administrators import data."),
+    ),
     # The queue, the ärendegrupp's meetings, the quota board.
     "referrals.review": Permission(lambda a: a.reviews, _ROLE_REFUSAL),
     # Referral counts, never contents.

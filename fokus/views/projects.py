@@ -56,5 +56,6 @@ def project_detail(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
             "can_see_steps": access.can("figures.view"),
             "can_set_ladder": access.can("project.settings"),
             "can_see_reports": access.can("figures.view"),
+            "can_import": access.can("imports.run"),
         },
     )

@@ -232,6 +232,11 @@ class Enrolment(models.Model):
         _("extent of the occupation (%)"), null=True, blank=True
     )
 
+    # History from a spreadsheet (`imports`); its referral has the project's id for the person.
+    import_batch = models.ForeignKey(
+        "fokus.ImportBatch", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
     objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
@@ -258,6 +263,7 @@ class Enrolment(models.Model):
             ),
             # Exit was the weakest point: nobody is closed without a date and a reason, and,
             # unless they died or were registered in error, without a receiving party and a plan.
+            # Imported history has what its spreadsheet had: a date and a reason.
             models.CheckConstraint(
                 condition=~Q(status="exited")
                 | (
@@ -266,13 +272,15 @@ class Enrolment(models.Model):
                     & (
                         Q(exit_reason__in=EXIT_REASONS_WITHOUT_HANDOVER)
                         | (~Q(receiving_party="") & ~Q(exit_plan=""))
+                        | Q(import_batch__isnull=False)
                     )
                 ),
                 name="enrolment_exit_has_handover",
             ),
             models.CheckConstraint(
                 condition=~Q(destination__in=WORK_DESTINATIONS)
-                | Q(destination_extent_percent__isnull=False),
+                | Q(destination_extent_percent__isnull=False)
+                | Q(import_batch__isnull=False),
                 name="enrolment_work_destination_has_extent",
             ),
             models.CheckConstraint(
@@ -298,6 +306,10 @@ class Enrolment(models.Model):
     @property
     def is_consent_withdrawn(self) -> bool:
         return self.status == self.Status.CONSENT_WITHDRAWN
+
+    @property
+    def is_imported(self) -> bool:
+        return self.import_batch_id is not None
 
     @property
     def is_accepted(self) -> bool:

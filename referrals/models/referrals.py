@@ -235,6 +235,19 @@ class Referral(models.Model):
     wait_listed_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
 
+    # --- Imported history (`imports`) ------------------------------------------------------------
+    # The project's own id from its spreadsheets: a re-import matches on it, so it changes nothing.
+    external_id = models.CharField(_("id in the imported file"), max_length=64, blank=True)
+    import_batch = models.ForeignKey(
+        "fokus.ImportBatch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported from"),
+    )
+    import_row = models.PositiveIntegerField(_("row in the imported file"), null=True, blank=True)
+
     objects = ReferralQuerySet.as_manager()
 
     class Meta:
@@ -256,6 +269,11 @@ class Referral(models.Model):
                 | Q(personnummer="", name="", street_address=""),
                 name="referral_protected_identity_has_no_identity",
             ),
+            models.UniqueConstraint(
+                fields=["project", "external_id"],
+                condition=~Q(external_id=""),
+                name="referral_external_id_unique_per_project",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -266,7 +284,19 @@ class Referral(models.Model):
     def display_name(self) -> str:
         if self.protected_identity:
             return self.alias or str(_("Protected identity"))
+        if not self.name and self.is_imported_without_identity:
+            return str(_("Imported without identity (%(id)s)") % {"id": self.external_id})
         return self.name or str(_("(no name yet)"))
+
+    @property
+    def is_imported(self) -> bool:
+        return self.import_batch_id is not None
+
+    @property
+    def is_imported_without_identity(self) -> bool:
+        """History from a spreadsheet that had no name or personnummer: not a protected
+        identity, just one the file did not carry."""
+        return self.is_imported and not self.protected_identity and not self.personnummer
 
     @property
     def known_birth_year(self) -> int | None:

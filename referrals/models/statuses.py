@@ -3,6 +3,7 @@ decline, and the status history the referring officer sees (ReferralStatusChange
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -53,7 +54,8 @@ class ReferralStatusChange(models.Model):
         "referrals.Referral", on_delete=models.CASCADE, related_name="history"
     )
     status = models.CharField(_("status"), max_length=20, choices=ReferralStatus.choices)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    # A default, not auto_now_add: imported history keeps the dates of its file.
+    at = models.DateTimeField(_("time"), default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
