@@ -8,7 +8,9 @@ from imports.reading import MAX_FILE_BYTES
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("The file holds"), choices=ImportKind.choices)
+    """One kind's upload: the page has one per kind, each with its own columns explained."""
+
+    kind = forms.ChoiceField(choices=ImportKind.choices, widget=forms.HiddenInput)
     file = forms.FileField(
         label=_("File (CSV or XLSX)"),
         help_text=_("The first row names the columns; see the import guide for each kind."),
@@ -20,11 +22,19 @@ class UploadForm(forms.Form):
         help_text=_("For survey responses: the survey they answer, or a 'survey' column."),
     )
 
-    def __init__(self, *args, surveys=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["survey"].choices = [("", _("From the file's 'survey' column"))] + [
-            (str(survey.pk), str(survey)) for survey in surveys
-        ]
+    def __init__(self, *args, kind: str, surveys=(), **kwargs):
+        kwargs.setdefault("initial", {})["kind"] = kind
+        # Each kind's form has its own ids: the page has three.
+        super().__init__(*args, auto_id=f"id_{kind}_%s", **kwargs)
+        if kind == ImportKind.RESPONSES:
+            self.fields["survey"].choices = [("", _("From the file's 'survey' column"))] + [
+                (str(survey.pk), str(survey)) for survey in surveys
+            ]
+        else:
+            del self.fields["survey"]
+
+    def clean_survey(self):
+        return self.cleaned_data.get("survey", "")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

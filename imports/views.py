@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fokus.jobs import start_job
@@ -29,43 +30,69 @@ def _surveys(user, project):
     return Survey.objects.in_federation(user).filter(project=project).order_by("name", "version")
 
 
+# What each kind's section says about its file (the columns: docs/import.md).
+KIND_HELP = {
+    ImportKind.PARTICIPANTS: gettext_lazy(
+        "One row per participation: referral, start and exit with their dates. Import these "
+        "first: ratings and responses refer to them by external_id."
+    ),
+    ImportKind.RATINGS: gettext_lazy(
+        "One row per step rating of a participant imported before, by their external_id."
+    ),
+    ImportKind.RESPONSES: gettext_lazy(
+        "One row per filled-in survey form, one column per question by its number."
+    ),
+}
+
+
 @project_view("imports.run")
 def import_index(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     project = access.project
     surveys = list(_surveys(request.user, project))
-    if request.method == "POST":
-        form = UploadForm(request.POST, request.FILES, surveys=surveys)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            survey = form.cleaned_data["survey"]
-            try:
-                batch = services.import_upload(
-                    actor=request.user,
-                    project=project,
-                    kind=form.cleaned_data["kind"],
-                    file_name=upload.name,
-                    content=upload.read(),
-                    survey_id=int(survey) if survey else None,
-                )
-            except services.ImportRefused as refused:
-                form.add_error(None, refused.messages[0])
-            else:
-                job = start_job(
-                    kind="imports.preview",
-                    user=request.user,
-                    project=project,
-                    title=_("Checking %(file)s") % {"file": batch.file_name},
-                    params={"batch_id": batch.pk},
-                )
-                return redirect("job", public_id=job.public_id)
-    else:
-        form = UploadForm(surveys=surveys, initial={"kind": request.GET.get("kind", "")})
+    posted = request.POST.get("kind") if request.method == "POST" else None
+    forms = {
+        kind: UploadForm(
+            request.POST if kind == posted else None,
+            request.FILES if kind == posted else None,
+            kind=kind,
+            surveys=surveys,
+        )
+        for kind in ImportKind.values
+    }
+    form = forms.get(posted)
+    if form is not None and form.is_valid():
+        upload = form.cleaned_data["file"]
+        survey = form.cleaned_data.get("survey")
+        try:
+            batch = services.import_upload(
+                actor=request.user,
+                project=project,
+                kind=posted,
+                file_name=upload.name,
+                content=upload.read(),
+                survey_id=int(survey) if survey else None,
+            )
+        except services.ImportRefused as refused:
+            form.add_error(None, refused.messages[0])
+        else:
+            job = start_job(
+                kind="imports.preview",
+                user=request.user,
+                project=project,
+                title=_("Checking %(file)s") % {"file": batch.file_name},
+                params={"batch_id": batch.pk},
+            )
+            return redirect("job", public_id=job.public_id)
+    elif request.method == "POST" and form is None:
+        forms[ImportKind.PARTICIPANTS].add_error(None, _("Choose what the file holds."))
     batches = ImportBatch.objects.filter(project=project).select_related("created_by")[:20]
+    sections = [(kind, label, KIND_HELP[kind], forms[kind]) for kind, label in ImportKind.choices]
+    has_errors = any(f.errors for f in forms.values())
     return render(
         request,
         "imports/index.html",
-        {"project": project, "form": form, "batches": batches, "kinds": ImportKind.choices},
-        status=400 if form.errors else 200,
+        {"project": project, "sections": sections, "batches": batches},
+        status=400 if has_errors else 200,
     )
 
 

@@ -58,15 +58,16 @@ def participants(municipality_of_the_last: str) -> bytes:
 
 def upload_and_check(page, project, content: bytes) -> None:
     page.goto(f"/projects/{project.pk}/import/")
-    page.get_by_label("Filen innehåller").select_option("participants")
-    page.get_by_label("Fil (CSV eller XLSX)").set_input_files(
+    # One form per kind on the page: the participants' one.
+    section = page.get_by_role("region", name="Deltagare")
+    section.get_by_label("Fil (CSV eller XLSX)").set_input_files(
         {
             "name": "deltagare.xlsx",
             "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "buffer": content,
         }
     )
-    page.get_by_role("button", name="Kontrollera filen").click()
+    section.get_by_role("button", name="Kontrollera filen").click()
     page.wait_for_url("**/jobs/**")
 
 
