@@ -49,7 +49,12 @@ KIND_HELP = {
 def import_index(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     project = access.project
     surveys = list(_surveys(request.user, project))
-    posted = request.POST.get("kind") if request.method == "POST" else None
+    posted = None
+    if request.method == "POST":
+        # A post without a kind of ours is the first form's: it is refused with its errors.
+        posted = request.POST.get("kind")
+        if posted not in ImportKind.values:
+            posted = ImportKind.PARTICIPANTS
     forms = {
         kind: UploadForm(
             request.POST if kind == posted else None,
@@ -83,8 +88,8 @@ def import_index(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
                 params={"batch_id": batch.pk},
             )
             return redirect("job", public_id=job.public_id)
-    elif request.method == "POST" and form is None:
-        forms[ImportKind.PARTICIPANTS].add_error(None, _("Choose what the file holds."))
+    elif form is not None and "kind" in form.errors:
+        form.add_error(None, _("Choose what the file holds."))
     batches = ImportBatch.objects.filter(project=project).select_related("created_by")[:20]
     sections = [(kind, label, KIND_HELP[kind], forms[kind]) for kind, label in ImportKind.choices]
     has_errors = any(f.errors for f in forms.values())

@@ -102,3 +102,14 @@ def test_a_file_of_another_kind_is_refused_by_the_form(
     response = upload(client, history_project, b"x", name="deltagare.pdf")
     assert response.status_code == 400
     assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.parametrize("data", [{}, {"kind": "everything"}, {"kind": "ratings"}])
+def test_a_post_without_a_file_or_a_kind_gets_the_page_back_with_errors(
+    client, history_project, history_coordinator, data
+):
+    client.force_login(history_coordinator)
+    response = client.post(reverse("imports:index", args=[history_project.pk]), data)
+    assert response.status_code == 400
+    assert "Formuläret innehåller fel" in response.content.decode()
+    assert not ImportBatch.objects.exists()
