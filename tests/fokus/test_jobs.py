@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import time
 from datetime import timedelta
 
 import pytest
@@ -21,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 from fokus.jobs import JobError, Progress, job_handler, recover_stuck_jobs, start_job
 from fokus.jobs.services import stuck_message
 from fokus.jobs.tasks import generic_failure
+from fokus.management.commands.run_worker import Recovery
 from fokus.models import Job
 from tests.browser.conftest import restore_built_in_rows
 from tests.world import run_queued_jobs
@@ -396,3 +398,26 @@ def test_the_worker_command_runs_a_job_in_autocommit(coordinator, settings):
     assert job.result["seen_while_running"] == "running"
     stuck.refresh_from_db()
     assert (stuck.status, stuck.attempts) == (Job.Status.SUCCEEDED, 2)  # recovered, then run
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_worker_recovers_jobs_that_get_stuck_meanwhile(coordinator):
+    """A worker that runs on finds, every FOKUS_JOB_STALE_SECONDS, the jobs another worker
+    left when it died: they need not wait for a worker to start or their page to be read."""
+    restore_built_in_rows()
+    stuck = start_job(kind="tests.count", user=coordinator, title="Fast", params={"n": 1})
+    _stuck(stuck, attempts=2)  # its last attempt: recovery marks it failed
+    recovery = Recovery(interval=0.05)
+    recovery.start()
+    try:
+        for _ in range(100):
+            stuck.refresh_from_db()
+            if stuck.status == Job.Status.FAILED:
+                break
+            time.sleep(0.05)
+    finally:
+        recovery.stop()
+        recovery.join(timeout=5)
+    assert stuck.status == Job.Status.FAILED
+    assert stuck.error_message == stuck_message()
+    assert not recovery.is_alive()
