@@ -9,7 +9,7 @@ import pgtrigger
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
-from fokus.models import ImportBatch, Project, User
+from fokus.models import Project, User
 from imports.outcomes import CheckResult, RowResult
 from imports.reading import ImportFileError, SheetRow
 from imports.widgets import CellError
@@ -25,9 +25,11 @@ def column(name: str, widget, *, required: bool = False) -> fields.Field:
 
 
 class Importer(resources.Resource):
-    """One kind of file. Subclasses declare their columns as fields and implement
-    `check_rows` (every row's outcome, from the database as it is, nothing written) and
-    `write` (the rows to write, in bulk, inside the caller's transaction)."""
+    """One kind of file. A kind (`imports.participants`, `.ratings`, `.responses`) declares
+    its columns as fields and has two methods of its own:
+    `check_rows(rows, progress) -> list[RowResult]` — every row's outcome, from the database
+    as it is, nothing written — and `write(result, *, batch) -> dict[str, int]` — the rows to
+    write, in bulk, inside the caller's transaction (`imports.services.import_commit`)."""
 
     kind: str = ""
     # Columns the file may have beyond the declared fields (e.g. one per survey question).
@@ -86,12 +88,6 @@ class Importer(resources.Resource):
         notes = self.check_headers(headers)
         results = self.check_rows(rows, progress or (lambda done, total: None))
         return CheckResult(results, notes)
-
-    def check_rows(self, rows: list[SheetRow], progress: Progress) -> list[RowResult]:
-        raise NotImplementedError
-
-    def write(self, result: CheckResult, *, batch: ImportBatch) -> dict[str, int]:
-        raise NotImplementedError
 
 
 def without_insert_history(*models):
